@@ -1,6 +1,6 @@
 /**
  * Types of the three configuration kinds. The JSON Schemas in config/ are the source of truth;
- * these mirror them (test/config-schema-types.test.ts keeps both in step).
+ * these mirror them (test/config/schema-types.test.ts keeps both in step).
  */
 export const API_GROUP_VERSION = 'aof.dev/v1';
 
@@ -146,6 +146,19 @@ export interface PluginEntry {
   config?: Record<string, unknown>;
 }
 
+export interface RateLimit {
+  max_requests_per_minute?: number;
+  max_requests_per_hour?: number;
+  max_tokens_per_day?: number;
+}
+
+export interface DaemonLimits {
+  global?: RateLimit;
+  per_organization?: RateLimit;
+  per_flow?: RateLimit;
+  per_user?: RateLimit;
+}
+
 export interface DaemonConfigSpec {
   server: {
     port: number;
@@ -157,23 +170,29 @@ export interface DaemonConfigSpec {
     redis_url?: string;
     node_id?: string;
   };
+  /** Keyed by lower-case platform name (`trigger.type: Slack` uses `platforms.slack`). */
   platforms: Record<string, PlatformConfig>;
-  agents: { directory: string; watch: boolean };
+  agents: { directory: string; watch: boolean; recursive: boolean };
   flows: { enabled: boolean; directory: string; watch: boolean; recursive: boolean };
   routing: RoutingConfig;
   runtime: {
     max_concurrent_tasks: number;
     task_timeout_secs: number;
     max_tasks_per_user: number;
-    queue_size?: number;
+    queue_size: number;
     distributed?: boolean;
-    task_queue?: string;
+    task_queue?: 'memory' | 'redis';
   };
-  sandbox?: { max_memory_mb?: number; idle_timeout_secs?: number };
-  memory?: FlowMemory;
-  limits?: Record<string, Record<string, number>>;
-  logging?: { level?: string; format?: 'json' | 'pretty' };
+  /** Defaults for every flow's sandbox; a flow's spec.sandbox overrides them. */
+  sandbox: { max_memory_mb: number; idle_timeout_secs: number };
+  /** Defaults for every flow's conversation memory. */
+  memory: { max_messages: number; ttl_secs: number };
+  limits?: DaemonLimits;
+  logging: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; format: 'json' | 'pretty' };
+  admin: { enabled: boolean; token?: string; token_env?: string; prefix?: string };
+  /** Plugin names written as plain strings are loaded as `{ use: name, enabled: true }`. */
   plugins: PluginEntry[];
+  /** Fields this daemon does not know stay in the data (they are reported as warnings). */
   [key: string]: unknown;
 }
 
