@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createLogger } from '../../core/logging/logger.js';
+
+function capture(format: 'json' | 'pretty' = 'json'): { lines: () => Array<Record<string, unknown>>; logger: ReturnType<typeof createLogger> } {
+  const chunks: string[] = [];
+  const logger = createLogger({ level: 'info', format, destination: { write: (chunk: string) => void chunks.push(chunk) } });
+  return { logger, lines: () => chunks.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with an ISO timestamp and the level name', () => {
+    const { logger, lines } = capture();
+    logger.child({ plugin: 'slack' }).info({ flow: 'prod' }, 'message routed');
+    logger.debug('below the level');
+    const [line, ...rest] = lines();
+    assert.equal(rest.length, 0);
+    assert.equal(line?.level, 'info');
+    assert.equal(line?.msg, 'message routed');
+    assert.equal(line?.plugin, 'slack');
+    assert.equal(line?.flow, 'prod');
+    assert.ok(typeof line?.timestamp === 'string' && !Number.isNaN(Date.parse(line.timestamp)));
+    assert.equal(line?.time, undefined);
+  });
+
+  it('censors secrets at the top level and nested', () => {
+    const { logger, lines } = capture();
+    logger.info({
+      token: 't0',
+      config: { bot_token: 't1', slack: { signing_secret: 't2', app_secret: 't3' } },
+      req: { headers: { authorization: 'Bearer t4', 'x-api-key': 't5' } },
+      model: { api_key: 't6', access_token: 't7', password: 't8' },
+    }, 'boot');
+    const text = JSON.stringify(lines());
+    for (let n = 0; n <= 8; n++) assert.ok(!text.includes(`t${n}"`), `secret t${n} is censored`);
+    assert.match(text, /"bot_token":"\[redacted\]"/);
+    assert.match(text, /"authorization":"\[redacted\]"/);
+  });
+
+  it('falls back to JSON with a warning when pino-pretty is not installed', () => {
+    const { logger, lines } = capture('pretty');
+    logger.info('after the warning');
+    const [warning, line] = lines();
+    assert.equal(warning?.level, 'warn');
+    assert.match(String(warning?.msg), /pino-pretty/);
+    assert.equal(line?.msg, 'after the warning');
+  });
+});
