@@ -1,0 +1,44 @@
+import type { ExcludingFilter, InboundMessage } from '@aof/api';
+import type { CompiledFlow } from './compiled-flow.js';
+import { channelNameKey, nameFilterMatches, userNameKey } from './names.js';
+import type { PatternMemo } from './pattern-memo.js';
+
+/** The parts of a message the filters compare, normalized once per message. */
+export interface MessageKeys {
+  platform: string;
+  event: string | undefined;
+  channelId: string;
+  channelKey: string | undefined;
+  userId: string;
+  userKey: string | undefined;
+}
+
+export function emptyMessageKeys(): MessageKeys {
+  return { platform: '', event: undefined, channelId: '', channelKey: undefined, userId: '', userKey: undefined };
+}
+
+/** Fills `keys` in place: the router reuses one object rather than allocating per message. */
+export function readMessageKeys(message: InboundMessage, keys: MessageKeys): MessageKeys {
+  const { channel, user } = message;
+  keys.platform = message.platform.toLowerCase();
+  keys.event = message.event;
+  keys.channelId = channel.id;
+  keys.channelKey = channel.name === undefined ? undefined : channelNameKey(channel.name);
+  keys.userId = user.id;
+  keys.userKey = user.name === undefined ? undefined : userNameKey(user.name);
+  return keys;
+}
+
+/**
+ * The first filter the message fails, in the documented order, or null for a candidate.
+ * A message without an event type fails an `events` filter: the flow asked for specific events.
+ */
+export function excludedBy(flow: CompiledFlow, keys: MessageKeys, memo: PatternMemo): ExcludingFilter | null {
+  if (!flow.active) return 'inactive';
+  if (flow.platform !== null && flow.platform !== keys.platform) return 'platform';
+  if (flow.events !== null && (keys.event === undefined || !flow.events.has(keys.event))) return 'event';
+  if (flow.channels !== null && !nameFilterMatches(flow.channels, keys.channelId, keys.channelKey)) return 'channel';
+  if (flow.users !== null && !nameFilterMatches(flow.users, keys.userId, keys.userKey)) return 'user';
+  if (flow.patterns !== null && !memo.testAny(flow.patterns)) return 'pattern';
+  return null;
+}
