@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './message.js';
 export * from './plugin.js';
+export * from './sandbox.js';
 export * from './scorer.js';
 export * from './services.js';
 export * from './store.js';

@@ -1,0 +1,237 @@
+/**
+ * The agent loop, one task per call: model -> tool calls (policy, then run) -> tool results ->
+ * model, until the model answers without tool calls or the iteration budget is spent. Web APIs
+ * and the SandboxHost only, so the same module runs in a Node worker and under Deno.
+ */
+import {
+  isModelError,
+  type ChatMessage,
+  type ModelContext,
+  type ModelProvider,
+  type ModelRequest,
+  type ModelResponse,
+  type SandboxHost,
+  type TokenUsage,
+  type ToolCall,
+  type ToolImpl,
+  type ToolSpec,
+} from '@aof/api';
+import { createPostJson } from './model-http.js';
+import { loadModelProvider, loadToolImpl } from './modules.js';
+import {
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MODEL_TIMEOUT_MS,
+  invalidTaskRequest,
+  TaskErrorCode,
+  type TaskRequest,
+  type TaskResult,
+  type ToolCallRecord,
+} from './protocol.js';
+import { errorMessage, TaskFailure } from './task-failure.js';
+import { runToolCall } from './tool-runner.js';
+
+/**
+ * Runs one task and never throws: every failure becomes a TaskResult with status `error`, a
+ * coded error for the kernel and a reply for the user. `signal` lets the pool cancel the task.
+ */
+export async function runTask(request: TaskRequest, host: SandboxHost, signal?: AbortSignal): Promise<TaskResult> {
+  const invalid = invalidTaskRequest(request);
+  if (invalid !== undefined) {
+    const taskId = (request as Partial<TaskRequest> | null)?.taskId;
+    const failure = new TaskFailure(TaskErrorCode.BAD_REQUEST, `invalid task request: ${invalid}`, 'Sorry, something went wrong inside the daemon.');
+    return errorResult(typeof taskId === 'string' ? taskId : '', failure, { inputTokens: 0, outputTokens: 0 }, [], undefined);
+  }
+  const deadline = request.taskTimeoutMs === undefined ? undefined : AbortSignal.timeout(request.taskTimeoutMs);
+  const taskSignal = AbortSignal.any([signal, deadline].filter((s): s is AbortSignal => s !== undefined));
+  const run = new TaskRun(request, host, taskSignal);
+  try {
+    return await run.execute();
+  } catch (error) {
+    return run.fail(toFailure(error, request, taskSignal, deadline));
+  }
+}
+
+class TaskRun {
+  private readonly usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+  private readonly toolCalls: ToolCallRecord[] = [];
+  private readonly userMessage: ChatMessage;
+
+  constructor(
+    private readonly request: TaskRequest,
+    private readonly host: SandboxHost,
+    private readonly signal: AbortSignal,
+  ) {
+    this.userMessage = { role: 'user', content: request.message.text };
+  }
+
+  async execute(): Promise<TaskResult> {
+    const { agent, modules } = this.request;
+    const [model, tools] = await Promise.all([loadModelProvider(agent.model, modules.model), this.loadTools()]);
+    const { provider, modelName } = splitModel(agent.model);
+    const specs: ToolSpec[] = agent.tools.flatMap((name) => {
+      const impl = tools.get(name);
+      return impl === undefined ? [] : [{ ...impl.spec, name }];
+    });
+    const ctx = this.modelContext(provider, tools);
+    const messages: ChatMessage[] = [...compactHistory(this.request.history), this.userMessage];
+    const maxIterations = agent.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+    const base = this.modelRequest(modelName, specs);
+
+    for (let iteration = 0; iteration < maxIterations; iteration++) {
+      this.signal.throwIfAborted();
+      const response = await this.callModel(model, { ...base, messages: [...messages] }, ctx);
+      this.usage.inputTokens += response.usage.inputTokens;
+      this.usage.outputTokens += response.usage.outputTokens;
+      messages.push(response.toolCalls.length === 0
+        ? { role: 'assistant', content: response.content }
+        : { role: 'assistant', content: response.content, toolCalls: response.toolCalls });
+      if (response.toolCalls.length === 0) return this.done(response.content);
+      // Sequential on purpose: calls can depend on each other's effects, and approvals suspend between them.
+      for (const call of response.toolCalls) {
+        this.signal.throwIfAborted();
+        const outcome = await runToolCall(call, { host: this.host, request: this.request, tools, signal: this.signal });
+        messages.push(outcome.message);
+        this.toolCalls.push(outcome.record);
+      }
+    }
+    throw new TaskFailure(
+      TaskErrorCode.MAX_ITERATIONS,
+      `agent ${agent.name} reached max_iterations (${maxIterations}) without a final answer`,
+      `I stopped after ${maxIterations} steps without reaching a final answer (the agent's max_iterations is ${maxIterations}). ` +
+        'Try a narrower request, or ask an operator to raise max_iterations.',
+    );
+  }
+
+  fail(failure: TaskFailure): TaskResult {
+    return errorResult(this.request.taskId, failure, this.usage, this.toolCalls, this.userMessage);
+  }
+
+  private done(content: string): TaskResult {
+    const reply = content.trim() === '' ? '(the model returned an empty answer)' : content;
+    return {
+      taskId: this.request.taskId,
+      status: 'ok',
+      reply,
+      usage: this.usage,
+      toolCalls: this.toolCalls,
+      newMessages: [this.userMessage, { role: 'assistant', content: reply }],
+    };
+  }
+
+  /** Tools listed for the agent but provided by no plugin are left out; a call to one is answered "not available". */
+  private async loadTools(): Promise<Map<string, ToolImpl>> {
+    const listed = this.request.agent.tools.flatMap((name) => {
+      const specifier = this.request.modules.tools[name];
+      return specifier === undefined ? [] : [[name, specifier] as const];
+    });
+    const impls = await Promise.all(listed.map(async ([name, specifier]) => [name, await loadToolImpl(name, specifier)] as const));
+    return new Map(impls);
+  }
+
+  private modelRequest(modelName: string, tools: ToolSpec[]): Omit<ModelRequest, 'messages'> {
+    const { agent } = this.request;
+    const request: Omit<ModelRequest, 'messages'> = { model: modelName, system: systemPrompt(this.request), tools, signal: this.signal };
+    if (agent.temperature !== undefined) request.temperature = agent.temperature;
+    if (agent.maxTokens !== undefined) request.maxTokens = agent.maxTokens;
+    return request;
+  }
+
+  private modelContext(provider: string, tools: ReadonlyMap<string, ToolImpl>): ModelContext {
+    const { agent, flow } = this.request;
+    const timeoutMs = agent.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
+    const ctx: ModelContext = {
+      host: this.host,
+      env: flow.env,
+      provider,
+      timeoutMs,
+      postJson: createPostJson({ host: this.host, provider, timeoutMs, signal: this.signal }),
+      parseCommand: (tool, argv) => tools.get(tool)?.parseCommand?.(argv) ?? { args: argv },
+    };
+    if (agent.baseUrl !== undefined) ctx.baseUrl = agent.baseUrl;
+    if (agent.apiKey !== undefined) ctx.apiKey = agent.apiKey;
+    return ctx;
+  }
+
+  private async callModel(model: ModelProvider, request: ModelRequest, ctx: ModelContext): Promise<ModelResponse> {
+    let response: ModelResponse;
+    try {
+      response = await model.complete(request, ctx);
+    } catch (error) {
+      if (this.signal.aborted) throw error;
+      const kind = isModelError(error) ? error.kind : undefined;
+      const message = isModelError(error) ? error.message : `model provider ${ctx.provider} failed: ${errorMessage(error)}`;
+      throw new TaskFailure(TaskErrorCode.MODEL_ERROR, message, `Sorry, I could not get an answer: ${message}.`, kind);
+    }
+    // A provider is third-party code: a malformed response must not crash the loop.
+    const calls: unknown[] = Array.isArray(response?.toolCalls) ? response.toolCalls : [];
+    return {
+      content: typeof response?.content === 'string' ? response.content : '',
+      toolCalls: calls.map((raw, index) => normalizeToolCall(raw, index)),
+      usage: {
+        inputTokens: Number(response?.usage?.inputTokens) || 0,
+        outputTokens: Number(response?.usage?.outputTokens) || 0,
+      },
+    };
+  }
+}
+
+function normalizeToolCall(raw: unknown, index: number): ToolCall {
+  const call = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof ToolCall, unknown>>;
+  const args = call.arguments;
+  return {
+    id: typeof call.id === 'string' && call.id !== '' ? call.id : `call_${index}`,
+    name: typeof call.name === 'string' ? call.name : '',
+    arguments: typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : {},
+  };
+}
+
+/** `openai:gpt-4o` -> openai / gpt-4o; `ollama:llama3.1:8b` keeps the tag; bare `command` has no model name. */
+function splitModel(model: string): { provider: string; modelName: string } {
+  const colon = model.indexOf(':');
+  return colon === -1 ? { provider: model, modelName: '' } : { provider: model.slice(0, colon), modelName: model.slice(colon + 1) };
+}
+
+/**
+ * Only plain user/assistant text reaches the provider from memory: whatever wrote the history,
+ * a stray tool result or tool-call turn cut in half by trimming would make providers reject the request.
+ */
+function compactHistory(history: readonly ChatMessage[]): ChatMessage[] {
+  return history.flatMap((message) =>
+    (message.role === 'user' || message.role === 'assistant') && typeof message.content === 'string' && message.content !== ''
+      ? [{ role: message.role, content: message.content }]
+      : []);
+}
+
+function systemPrompt(request: TaskRequest): string {
+  const { flow, message } = request;
+  const where = [`flow ${flow.name}`, flow.namespace && `namespace ${flow.namespace}`, flow.cluster && `cluster ${flow.cluster}`]
+    .filter(Boolean).join(', ');
+  const who = message.user.name ?? message.user.id;
+  const channel = message.channel.name === undefined ? message.channel.id : `#${message.channel.name}`;
+  const context = `Context: ${where}. The request comes from ${who} in ${channel}.`;
+  return [request.agent.systemPrompt, context].filter((part) => part !== undefined && part !== '').join('\n\n');
+}
+
+function toFailure(error: unknown, request: TaskRequest, signal: AbortSignal, deadline: AbortSignal | undefined): TaskFailure {
+  if (error instanceof TaskFailure) return error;
+  if (deadline?.aborted) {
+    const limit = `${Math.round((request.taskTimeoutMs ?? 0) / 1000)} s`;
+    return new TaskFailure(TaskErrorCode.TIMEOUT, `task exceeded its ${limit} time limit`, `Sorry, this took longer than ${limit} and was stopped.`);
+  }
+  if (signal.aborted) return new TaskFailure(TaskErrorCode.CANCELLED, 'task was cancelled', 'This request was cancelled.');
+  return new TaskFailure(TaskErrorCode.INTERNAL, `sandbox error: ${errorMessage(error)}`, 'Sorry, something went wrong inside the daemon.');
+}
+
+function errorResult(
+  taskId: string,
+  failure: TaskFailure,
+  usage: TokenUsage,
+  toolCalls: ToolCallRecord[],
+  userMessage: ChatMessage | undefined,
+): TaskResult {
+  const error: NonNullable<TaskResult['error']> = { code: failure.code, message: failure.message };
+  if (failure.modelErrorKind !== undefined) error.modelErrorKind = failure.modelErrorKind;
+  // The exchange is remembered even when it failed, so a follow-up like "try again" has its context.
+  const newMessages: ChatMessage[] = userMessage === undefined ? [] : [userMessage, { role: 'assistant', content: failure.reply }];
+  return { taskId, status: 'error', reply: failure.reply, usage, toolCalls, newMessages, error };
+}

@@ -1,0 +1,89 @@
+/**
+ * Runs one tool call the model asked for: policy first, then the tool with the flow's env, a
+ * deadline and an output cap. Whatever happens (refusal, crash, hang) comes back as a tool
+ * result the model can read, never as an exception that would end the task.
+ */
+import { truncateOutput, type ChatMessage, type SandboxHost, type ToolCall, type ToolContext, type ToolImpl, type ToolOutput } from '@aof/api';
+import { checkToolCall } from './policy.js';
+import type { TaskRequest, ToolCallRecord } from './protocol.js';
+import { errorMessage } from './task-failure.js';
+
+/** A tool that ignores its signal still gets this long past its timeout before its result is given up on. */
+const DEADLINE_GRACE_MS = 1_000;
+/** Room for framing (exit code line, "stderr:", truncation markers) around output the tool already capped. */
+const FRAMING_BYTES = 1_024;
+
+export interface ToolRunnerContext {
+  host: SandboxHost;
+  request: TaskRequest;
+  /** Implementations of the agent's tools that have a module on this daemon. */
+  tools: ReadonlyMap<string, ToolImpl>;
+  /** The task's signal. */
+  signal: AbortSignal;
+}
+
+export interface ToolCallOutcome {
+  /** The `tool` message answering the call. */
+  message: ChatMessage;
+  record: ToolCallRecord;
+}
+
+export async function runToolCall(call: ToolCall, ctx: ToolRunnerContext): Promise<ToolCallOutcome> {
+  const { host, request } = ctx;
+  const started = host.now();
+  const finish = (output: ToolOutput, refused?: string): ToolCallOutcome => {
+    // Tools cap stdout and stderr at maxOutputBytes each; this backstop only catches a tool that ignores the limit.
+    const capped = truncateOutput(output.output, 2 * request.maxOutputBytes + FRAMING_BYTES);
+    const record: ToolCallRecord = { name: call.name, args: call.arguments, ok: output.ok, exitCode: output.exitCode ?? null, ms: host.now() - started };
+    if (refused !== undefined) record.refused = refused;
+    return { message: { role: 'tool', content: capped.text, toolCallId: call.id }, record };
+  };
+
+  const decision = checkToolCall({
+    tool: call.name,
+    args: call.arguments,
+    allowedTools: request.agent.tools,
+    toolConfig: request.agent.toolConfig,
+  });
+  if (!decision.allowed) return finish({ ok: false, output: `Refused by policy: ${decision.reason}` }, decision.reason);
+
+  const impl = ctx.tools.get(call.name);
+  if (impl === undefined) {
+    return finish({ ok: false, output: `tool "${call.name}" is not available on this daemon (no loaded plugin provides it)` });
+  }
+  try {
+    return finish(await runWithDeadline(impl, call, ctx));
+  } catch (error) {
+    return finish({ ok: false, output: `${call.name} failed: ${errorMessage(error)}` });
+  }
+}
+
+async function runWithDeadline(impl: ToolImpl, call: ToolCall, ctx: ToolRunnerContext): Promise<ToolOutput> {
+  const { request } = ctx;
+  const timeoutMs = request.toolTimeoutMs;
+  const toolCtx: ToolContext = {
+    host: ctx.host,
+    env: request.flow.env,
+    config: request.agent.toolConfig[call.name] ?? {},
+    flow: flowInfo(request),
+    signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
+    timeoutMs,
+    maxOutputBytes: request.maxOutputBytes,
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<ToolOutput>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, output: `${call.name} did not finish within ${timeoutMs} ms` }), timeoutMs + DEADLINE_GRACE_MS);
+  });
+  try {
+    return await Promise.race([impl.run(call.arguments, toolCtx), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function flowInfo(request: TaskRequest): ToolContext['flow'] {
+  const flow: ToolContext['flow'] = { name: request.flow.name };
+  if (request.flow.namespace !== undefined) flow.namespace = request.flow.namespace;
+  if (request.flow.cluster !== undefined) flow.cluster = request.flow.cluster;
+  return flow;
+}
