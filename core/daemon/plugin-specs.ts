@@ -1,0 +1,56 @@
+import type { PlatformConfig, PluginEntry } from '@aof/api';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { KernelPluginSpec } from '../kernel/kernel.js';
+
+/** Built-ins every daemon runs unless the config names a replacement. */
+const DEFAULT_SCORER = 'scorer-weighted';
+const DEFAULT_STORE = 'store-memory';
+
+export interface PluginSpecOptions {
+  /** Include the enabled platforms' plugins (off for offline commands such as `aofctl route`). */
+  platforms: boolean;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * The plugin list the kernel loads, in order: the weighted scorer first (custom scorers adjust
+ * its score), the configured plugins, the enabled platforms, and the memory store last (the
+ * kernel uses the first store it finds, so a configured store wins).
+ */
+export function pluginSpecs(config: LoadedConfig, options: PluginSpecOptions): KernelPluginSpec[] {
+  const configured = config.daemon.spec.plugins.map(normalizeEntry).filter((entry) => entry.enabled !== false);
+  const specs: KernelPluginSpec[] = [];
+  if (!configured.some((entry) => entry.use === DEFAULT_SCORER)) specs.push({ use: DEFAULT_SCORER });
+  specs.push(...configured);
+  if (options.platforms) {
+    for (const platform of config.enabledPlatforms.filter((name) => name !== 'local')) {
+      const block = config.daemon.spec.platforms[platform] ?? {};
+      specs.push({ use: platform, config: platformPluginConfig(block, options.env) });
+    }
+  }
+  if (!configured.some((entry) => entry.use === DEFAULT_STORE)) specs.push({ use: DEFAULT_STORE });
+  return specs;
+}
+
+function normalizeEntry(entry: PluginEntry | string): KernelPluginSpec {
+  return typeof entry === 'string' ? { use: entry } : { ...entry };
+}
+
+/**
+ * Secrets may be named by environment variable (`bot_token_env: SLACK_BOT_TOKEN`); the plugin
+ * gets the value under the plain key so it never reads the process environment itself.
+ */
+export function platformPluginConfig(block: PlatformConfig, env: Record<string, string | undefined>): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(block)) {
+    if (key === 'enabled') continue;
+    if (key.endsWith('_env') && typeof value === 'string') {
+      const resolved = env[value];
+      const plainKey = key.slice(0, -'_env'.length);
+      if (resolved !== undefined && resolved !== '' && block[plainKey] === undefined) config[plainKey] = resolved;
+      continue;
+    }
+    config[key] = value;
+  }
+  return config;
+}
