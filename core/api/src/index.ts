@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './message.js';
+export * from './platform.js';
 export * from './plugin.js';
 export * from './sandbox.js';
 export * from './scorer.js';

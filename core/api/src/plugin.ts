@@ -1,4 +1,4 @@
-import type { OutboundReply, SentMessage } from './message.js';
+import type { PlatformInstance } from './platform.js';
 import type { Scorer } from './scorer.js';
 import type { ServiceRef } from './services.js';
 import type { StateStore } from './store.js';
@@ -15,11 +15,8 @@ export interface Lifecycle {
   stop?(): Promise<void> | void;
 }
 
-export interface PlatformInstance extends Lifecycle {
-  /** Lower-case platform name used in messages and matched against `trigger.type`. */
-  platform: string;
-  send(reply: OutboundReply): Promise<SentMessage>;
-}
+/** Moved to platform.ts with its optional capabilities; re-exported here so existing imports keep working. */
+export type { PlatformInstance } from './platform.js';
 
 export interface ScorerInstance extends Lifecycle {
   scorer: Scorer;

@@ -30,9 +30,24 @@ export interface HttpService {
   register(plugin: FastifyPluginAsync, options?: { prefix?: string }): void;
 }
 
+export interface CounterDefinition<L extends string> {
+  name: string;
+  help: string;
+  labelNames: readonly L[];
+}
+
+export interface CounterHandle<L extends string> {
+  inc(labels: Record<L, string>, value?: number): void;
+}
+
 export interface MetricsService {
   /** The prom-client registry served at /metrics. */
   registry: Registry;
+  /**
+   * A counter on that registry, created on first use and shared by name afterwards, so several
+   * plugins can count into one series without importing prom-client into worker-side code.
+   */
+  counter<L extends string>(definition: CounterDefinition<L>): CounterHandle<L>;
 }
 
 export interface SubmitResult {

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { APPROVAL_ACTION_IDS } from '@aof/api';
+import type { ContractContext } from './contract-context.js';
+
+/** Cases about what the plugin posts: threading, splitting, rate limits, approval requests and their answers. */
+export function outboundCases(context: ContractContext): void {
+  const { harness } = context;
+
+  it('posts the reply in the thread of the message it answers', async () => {
+    const text = context.marker('ask');
+    const { channelId, userId, thread } = harness.sample;
+    await context.deliver(harness.signedEvent('message', { text, channelId, userId, thread }));
+    const message = await context.waitForInbound('the message to answer', (candidate) => candidate.text === text);
+    const answer = context.marker('answer');
+    const { platform, fakeApi } = context.started;
+    await platform.send({
+      platform: message.platform,
+      ...(message.workspace !== undefined && { workspace: message.workspace }),
+      channelId: message.channel.id,
+      ...(message.thread !== undefined && { thread: message.thread }),
+      text: answer,
+      replyTo: message.id,
+    });
+    const posted = fakeApi.sentMessages().filter((sent) => sent.text.includes(answer));
+    assert.equal(posted.length, 1);
+    assert.equal(posted[0]?.channelId, channelId);
+    assert.equal(posted[0]?.thread, thread);
+  });
+
+  it('splits a long reply into several messages under the limit, in order', async () => {
+    const { platform, fakeApi } = context.started;
+    const tag = context.marker('long');
+    const lineCount = Math.ceil((harness.maxMessageLength * 3) / 40);
+    const lines = Array.from({ length: lineCount }, (_unused, index) => `${tag} line ${String(index).padStart(5, '0')} of the answer`);
+    const before = fakeApi.sentMessages().length;
+    await platform.send({ platform: harness.platform, channelId: harness.sample.channelId, thread: harness.sample.thread, text: lines.join('\n') });
+    const posted = fakeApi.sentMessages().slice(before);
+    assert.ok(posted.length >= 3, `expected several messages, got ${posted.length}`);
+    for (const sent of posted) {
+      assert.ok(sent.text.length <= harness.maxMessageLength, `a message of ${sent.text.length} characters exceeds ${harness.maxMessageLength}`);
+      assert.equal(sent.thread, harness.sample.thread);
+    }
+    const numbers = posted.flatMap((sent) => [...sent.text.matchAll(/ line (\d{5}) of/g)].map((match) => Number(match[1])));
+    assert.deepEqual(numbers, lines.map((_line, index) => index));
+  });
+
+  it('retries a reply the platform rate-limited (429) and delivers it once', async () => {
+    const { platform, fakeApi } = context.started;
+    const text = context.marker('limited');
+    const limitedBefore = fakeApi.rateLimitedCount();
+    fakeApi.failNextWith429(1);
+    await platform.send({ platform: harness.platform, channelId: harness.sample.channelId, thread: harness.sample.thread, text });
+    assert.equal(fakeApi.rateLimitedCount(), limitedBefore + 1);
+    assert.equal(fakeApi.sentMessages().filter((sent) => sent.text.includes(text)).length, 1);
+  });
+
+  for (const mode of ['reaction', 'button'] as const) {
+    it(`posts a ${mode} approval request and delivers the answer as a ${mode} event on that message`, async (test) => {
+      const { platform, fakeApi } = context.started;
+      // Known only once the plugin runs, so the case skips itself rather than being declared skipped.
+      if (platform.postApprovalRequest === undefined || !(platform.approvalModes ?? []).includes(mode)) {
+        test.skip(`the platform does not post ${mode} approvals`);
+        return;
+      }
+      const { channelId, userId, thread } = harness.sample;
+      const approvalId = context.marker('approval');
+      const sent = await platform.postApprovalRequest({ channelId, thread, text: `Approve ${approvalId}?`, approvalId, mode });
+      const posted = fakeApi.sentMessages().find((candidate) => candidate.messageId === sent.messageId);
+      assert.ok(posted !== undefined, 'the approval message is on the fake API');
+      assert.equal(posted.thread, thread);
+      if (mode === 'reaction') {
+        const reactions = platform.approvalReactions;
+        assert.ok(reactions !== undefined, 'a platform with reaction approvals declares approvalReactions');
+        const approve = reactions.approve[0] ?? '';
+        assert.deepEqual(fakeApi.reactionsOn(sent.messageId), [approve, reactions.deny[0]]);
+        await context.deliver(harness.signedEvent('reaction', { channelId, userId, messageId: sent.messageId, reaction: approve }));
+        const vote = await context.waitForInbound('the reaction', (message) => message.kind === 'reaction' && message.reaction?.messageId === sent.messageId);
+        assert.equal(vote.reaction?.name, approve);
+        assert.ok(vote.reaction?.removed !== true);
+        assert.equal(vote.user.id, userId);
+        assert.equal(vote.channel.id, channelId);
+      } else {
+        assert.deepEqual(posted.buttons, [{ id: APPROVAL_ACTION_IDS.approve, value: approvalId }, { id: APPROVAL_ACTION_IDS.deny, value: approvalId }]);
+        await context.deliver(harness.signedEvent('button', { channelId, userId, messageId: sent.messageId, actionId: APPROVAL_ACTION_IDS.approve, value: approvalId }));
+        const click = await context.waitForInbound('the button click', (message) => message.kind === 'button' && message.action?.messageId === sent.messageId);
+        assert.deepEqual(click.action, { id: APPROVAL_ACTION_IDS.approve, value: approvalId, messageId: sent.messageId });
+        assert.equal(click.user.id, userId);
+      }
+    });
+  }
+}
+

@@ -1,0 +1,109 @@
+/** One Slack workspace (team) with its own app credentials: seed Pattern 5, one org per workspace. */
+export interface SlackWorkspaceConfig {
+  team_id: string;
+  bot_token: string;
+  signing_secret: string;
+  bot_user_id?: string;
+}
+
+/** The plugin's config: the daemon's `platforms.slack` block, `*_env` secrets already resolved. */
+export interface SlackConfig {
+  bot_token?: string;
+  signing_secret?: string;
+  /** App-level token (`xapp-...`) for Socket Mode. */
+  app_token?: string;
+  /** Web API base URL; tests point it at a fake. */
+  api_url?: string;
+  mode?: 'http' | 'socket';
+  /** Events, interactivity and slash commands all post here (HTTP mode). */
+  path?: string;
+  bot_user_id?: string;
+  workspaces?: SlackWorkspaceConfig[];
+  /** Drop `message_changed` events (edits); with false an edit is handled as a new message. */
+  ignore_edits?: boolean;
+  /** Look up channel names (conversations.info) and user names (users.info) for routing. */
+  resolve_names?: boolean;
+}
+
+export const DEFAULT_API_URL = 'https://slack.com/api/';
+export const DEFAULT_PATH = '/webhooks/slack';
+
+const secret = { type: 'string', minLength: 1 } as const;
+
+export const slackConfigSchema: Record<string, unknown> = {
+  type: 'object',
+  properties: {
+    bot_token: secret,
+    signing_secret: secret,
+    app_token: secret,
+    api_url: { type: 'string', pattern: '^https?://', default: DEFAULT_API_URL },
+    mode: { enum: ['http', 'socket'], default: 'http' },
+    path: { type: 'string', pattern: '^/', default: DEFAULT_PATH },
+    bot_user_id: { type: 'string', minLength: 1 },
+    workspaces: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['team_id', 'bot_token', 'signing_secret'],
+        properties: { team_id: { type: 'string', minLength: 1 }, bot_token: secret, signing_secret: secret, bot_user_id: { type: 'string', minLength: 1 } },
+        additionalProperties: false,
+      },
+    },
+    ignore_edits: { type: 'boolean', default: true },
+    resolve_names: { type: 'boolean', default: true },
+  },
+  // The daemon hands over the whole platforms.slack block, which may carry keys for other parts (app_id, ...).
+  additionalProperties: true,
+  allOf: [
+    { anyOf: [{ required: ['bot_token'] }, { required: ['workspaces'] }] },
+    {
+      // Socket Mode needs the app token; HTTP mode (the default) needs a secret to verify requests with.
+      anyOf: [
+        { properties: { mode: { const: 'socket' } }, required: ['mode', 'app_token'] },
+        { properties: { mode: { const: 'http' } }, anyOf: [{ required: ['signing_secret'] }, { required: ['workspaces'] }] },
+      ],
+    },
+  ],
+};
+
+/** A signing secret and, for a workspace's own secret, the only team it may sign for. */
+export interface SigningSecret {
+  secret: string;
+  team?: string;
+}
+
+/** The config with defaults applied and credentials indexed by team. */
+export interface SlackSettings {
+  apiUrl: string;
+  mode: 'http' | 'socket';
+  path: string;
+  appToken?: string;
+  ignoreEdits: boolean;
+  resolveNames: boolean;
+  /** The app-wide secret first, so a request it signs is never bound to one workspace. */
+  signingSecrets: readonly SigningSecret[];
+  /** The token that answers in `team`: that workspace's own, else the app-wide one. */
+  botToken(team: string | undefined): string | undefined;
+  /** The bot user id the config names for `team`, if any. */
+  botUserId(team: string | undefined): string | undefined;
+}
+
+export function slackSettings(config: SlackConfig): SlackSettings {
+  const workspaces = new Map((config.workspaces ?? []).map((workspace) => [workspace.team_id, workspace]));
+  const secrets: SigningSecret[] = [];
+  if (config.signing_secret !== undefined) secrets.push({ secret: config.signing_secret });
+  for (const workspace of workspaces.values()) secrets.push({ secret: workspace.signing_secret, team: workspace.team_id });
+  const apiUrl = config.api_url ?? DEFAULT_API_URL;
+  return {
+    // WebClient joins method names onto the base URL, so it must end with a slash.
+    apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    mode: config.mode ?? 'http',
+    path: config.path ?? DEFAULT_PATH,
+    ...(config.app_token !== undefined && { appToken: config.app_token }),
+    ignoreEdits: config.ignore_edits ?? true,
+    resolveNames: config.resolve_names ?? true,
+    signingSecrets: secrets,
+    botToken: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_token) ?? config.bot_token,
+    botUserId: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_user_id) ?? config.bot_user_id,
+  };
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ErrorCode, isAofError } from '@aof/api';
+import { startTestKernel } from '../contract/start-test-kernel.js';
+
+/** Boots a kernel with only the Slack plugin and returns the load errors (none when it boots). */
+async function loadErrors(config: Record<string, unknown>): Promise<Error[]> {
+  try {
+    const kernel = await startTestKernel({ plugins: [{ use: 'slack', config }] });
+    await kernel.stop();
+    return [];
+  } catch (error) {
+    return error instanceof AggregateError ? error.errors as Error[] : [error as Error];
+  }
+}
+
+describe('Slack plugin config', () => {
+  it('boots with a bot token and a signing secret, ignoring keys meant for others', async () => {
+    assert.deepEqual(await loadErrors({ bot_token: 'xoxb-1', signing_secret: 's', app_id: 'A0123456789', approval_allowed_users: ['U1'] }), []);
+  });
+
+  it('boots with workspaces alone', async () => {
+    assert.deepEqual(await loadErrors({ workspaces: [{ team_id: 'T1', bot_token: 'xoxb-1', signing_secret: 's' }] }), []);
+  });
+
+  const invalid: Array<[string, Record<string, unknown>]> = [
+    ['no signing secret in HTTP mode', { bot_token: 'xoxb-secret-token-value' }],
+    ['no app token in Socket Mode', { mode: 'socket', bot_token: 'xoxb-secret-token-value' }],
+    ['no bot token', { signing_secret: 'signing-secret-value' }],
+    ['an unknown mode', { mode: 'rtm', bot_token: 'xoxb-secret-token-value', signing_secret: 'signing-secret-value' }],
+    ['a workspace without its secret', { workspaces: [{ team_id: 'T1', bot_token: 'xoxb-secret-token-value' }] }],
+    ['a relative path', { bot_token: 'xoxb-secret-token-value', signing_secret: 'signing-secret-value', path: 'webhooks/slack' }],
+  ];
+  for (const [label, config] of invalid) {
+    it(`refuses ${label} before any plugin code runs, naming the plugin but no secret`, async () => {
+      const errors = await loadErrors(config);
+      assert.equal(errors.length, 1);
+      const error = errors[0];
+      assert.ok(isAofError(error, ErrorCode.PLUGIN_CONFIG_INVALID), String(error));
+      assert.equal(error.plugin, 'slack');
+      assert.doesNotMatch(error.message, /xoxb-secret-token-value|signing-secret-value/);
+    });
+  }
+});

@@ -1,0 +1,4 @@
+import { runPlatformContract } from '@aof/testkit';
+import { createSlackHarness } from './harness.js';
+
+runPlatformContract(createSlackHarness());
