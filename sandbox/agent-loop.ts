@@ -16,6 +16,7 @@ import {
   type ToolImpl,
   type ToolSpec,
 } from '@aof/api';
+import { deadline } from './deadline.js';
 import { createPostJson } from './model-http.js';
 import { loadModelProvider, loadToolImpl } from './modules.js';
 import {
@@ -41,13 +42,14 @@ export async function runTask(request: TaskRequest, host: SandboxHost, signal?: 
     const failure = new TaskFailure(TaskErrorCode.BAD_REQUEST, `invalid task request: ${invalid}`, 'Sorry, something went wrong inside the daemon.');
     return errorResult(typeof taskId === 'string' ? taskId : '', failure, { inputTokens: 0, outputTokens: 0 }, [], undefined);
   }
-  const deadline = request.taskTimeoutMs === undefined ? undefined : AbortSignal.timeout(request.taskTimeoutMs);
-  const taskSignal = AbortSignal.any([signal, deadline].filter((s): s is AbortSignal => s !== undefined));
-  const run = new TaskRun(request, host, taskSignal);
+  const limit = deadline(signal, request.taskTimeoutMs);
+  const run = new TaskRun(request, host, limit.signal);
   try {
     return await run.execute();
   } catch (error) {
-    return run.fail(toFailure(error, request, taskSignal, deadline));
+    return run.fail(toFailure(error, request, limit.signal, limit.expired));
+  } finally {
+    limit.dispose();
   }
 }
 
@@ -212,9 +214,9 @@ function systemPrompt(request: TaskRequest): string {
   return [request.agent.systemPrompt, context].filter((part) => part !== undefined && part !== '').join('\n\n');
 }
 
-function toFailure(error: unknown, request: TaskRequest, signal: AbortSignal, deadline: AbortSignal | undefined): TaskFailure {
+function toFailure(error: unknown, request: TaskRequest, signal: AbortSignal, timedOut: boolean): TaskFailure {
   if (error instanceof TaskFailure) return error;
-  if (deadline?.aborted) {
+  if (timedOut) {
     const limit = `${Math.round((request.taskTimeoutMs ?? 0) / 1000)} s`;
     return new TaskFailure(TaskErrorCode.TIMEOUT, `task exceeded its ${limit} time limit`, `Sorry, this took longer than ${limit} and was stopped.`);
   }

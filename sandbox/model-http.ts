@@ -5,6 +5,7 @@
  */
 import { ModelError, type PostJsonInit, type SandboxHost } from '@aof/api';
 import { errorMessage } from './task-failure.js';
+import { deadline } from './deadline.js';
 
 /** A 429 asking for a longer wait than this fails at once with "retry after Ns" rather than holding the task. */
 const MAX_RETRY_WAIT_MS = 5_000;
@@ -35,23 +36,25 @@ export function createPostJson(options: PostJsonOptions): (url: string, init: Po
 }
 
 async function send(options: PostJsonOptions, url: string, init: PostJsonInit): Promise<{ status: number; headers: Headers; text: string }> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const limit = deadline(options.signal, options.timeoutMs);
   try {
     const response = await options.host.fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...init.headers },
       body: JSON.stringify(init.body),
-      signal: AbortSignal.any([options.signal, timeout]),
+      signal: limit.signal,
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (error) {
     if (options.signal.aborted) throw options.signal.reason;
-    if (timeout.aborted) {
+    if (limit.expired) {
       throw new ModelError('timeout', `model provider ${options.provider} did not answer within ${seconds(options.timeoutMs)}`, { cause: error });
     }
     const origin = URL.canParse(url) ? new URL(url).origin : url;
     const detail = error instanceof Error && error.cause instanceof Error ? error.cause.message : errorMessage(error);
     throw new ModelError('unreachable', `could not reach model provider ${options.provider} at ${origin}: ${detail}`, { cause: error });
+  } finally {
+    limit.dispose();
   }
 }
 

@@ -7,6 +7,7 @@ import { truncateOutput, type ChatMessage, type SandboxHost, type ToolCall, type
 import { checkToolCall } from './policy.js';
 import type { TaskRequest, ToolCallRecord } from './protocol.js';
 import { errorMessage } from './task-failure.js';
+import { deadline } from './deadline.js';
 
 /** A tool that ignores its signal still gets this long past its timeout before its result is given up on. */
 const DEADLINE_GRACE_MS = 1_000;
@@ -61,23 +62,25 @@ export async function runToolCall(call: ToolCall, ctx: ToolRunnerContext): Promi
 async function runWithDeadline(impl: ToolImpl, call: ToolCall, ctx: ToolRunnerContext): Promise<ToolOutput> {
   const { request } = ctx;
   const timeoutMs = request.toolTimeoutMs;
+  const limit = deadline(ctx.signal, timeoutMs);
   const toolCtx: ToolContext = {
     host: ctx.host,
     env: request.flow.env,
     config: request.agent.toolConfig[call.name] ?? {},
     flow: flowInfo(request),
-    signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
+    signal: limit.signal,
     timeoutMs,
     maxOutputBytes: request.maxOutputBytes,
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<ToolOutput>((resolve) => {
+  const giveUp = new Promise<ToolOutput>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, output: `${call.name} did not finish within ${timeoutMs} ms` }), timeoutMs + DEADLINE_GRACE_MS);
   });
   try {
-    return await Promise.race([impl.run(call.arguments, toolCtx), deadline]);
+    return await Promise.race([impl.run(call.arguments, toolCtx), giveUp]);
   } finally {
     clearTimeout(timer);
+    limit.dispose();
   }
 }
 
