@@ -56,6 +56,11 @@ export function sandboxPermissions(reaches: readonly AgentReach[], descriptors: 
     }
     const host = reach.baseUrl === undefined ? undefined : urlHost(reach.baseUrl);
     if (host !== undefined) net.add(host);
+    // The shell tool runs whatever its allowlist names, so those binaries are its reach too.
+    if (reach.tools.includes('shell')) {
+      const allowed = reach.toolConfig.shell?.allowed_binaries;
+      if (Array.isArray(allowed)) for (const entry of allowed) if (typeof entry === 'string' && entry !== '') run.add(entry);
+    }
     if (reach.tools.includes('http')) {
       const allowed = reach.toolConfig.http?.allowed_hosts;
       if (Array.isArray(allowed)) for (const entry of allowed) if (typeof entry === 'string' && entry !== '') net.add(entry.toLowerCase());

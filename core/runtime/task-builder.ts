@@ -61,13 +61,19 @@ export class TaskBuilder {
   readonly #options: TaskBuilderOptions;
   readonly #toolModules = new Map<string, string>();
   readonly #modelModules = new Map<string, string>();
+  readonly #defaultBaseUrls = new Map<string, string>();
 
   constructor(options: TaskBuilderOptions) {
     this.#options = options;
     // First plugin wins, matching the kernel's load order.
     for (const tool of options.tools) if (!this.#toolModules.has(tool.name)) this.#toolModules.set(tool.name, tool.module);
     for (const model of options.models) {
-      for (const provider of model.providers) if (!this.#modelModules.has(provider)) this.#modelModules.set(provider, model.module);
+      for (const provider of model.providers) {
+        if (this.#modelModules.has(provider)) continue;
+        this.#modelModules.set(provider, model.module);
+        const baseUrl = model.defaultBaseUrls?.[provider];
+        if (baseUrl !== undefined) this.#defaultBaseUrls.set(provider, baseUrl);
+      }
     }
   }
 
@@ -99,7 +105,8 @@ export class TaskBuilder {
     if (spec.temperature !== undefined) agent.temperature = spec.temperature;
     const maxTokens = minDefined(spec.max_tokens, flow.flow.spec.limits?.max_tokens_per_request);
     if (maxTokens !== undefined) agent.maxTokens = maxTokens;
-    if (spec.base_url !== undefined) agent.baseUrl = spec.base_url;
+    const baseUrl = spec.base_url ?? this.#defaultBaseUrls.get(provider);
+    if (baseUrl !== undefined) agent.baseUrl = baseUrl;
     const apiKey = spec.api_key_env === undefined ? undefined : this.#options.env[spec.api_key_env];
     if (apiKey !== undefined && apiKey !== '') agent.apiKey = apiKey;
 

@@ -70,4 +70,11 @@ describe('sandboxPermissions', () => {
     const permissions = sandboxPermissions([{ tools: ['helm'], toolConfig: { http: { allowed_hosts: ['evil.example.com'] } } }], descriptors, {});
     assert.deepEqual(permissions, { run: ['helm'], net: [], env: [] });
   });
+
+  it('lets the shell tool run exactly its allowed_binaries, and only when the agent may call shell', () => {
+    const shell = sandboxPermissions([{ tools: ['shell'], toolConfig: { shell: { allowed_binaries: ['uptime', 'df', ''] } } }], descriptors, {});
+    assert.deepEqual(shell.run, ['df', 'uptime']);
+    const noShell = sandboxPermissions([{ tools: ['kubectl'], toolConfig: { shell: { allowed_binaries: ['cat'] } } }], descriptors, {});
+    assert.deepEqual(noShell.run, ['kubectl']);
+  });
 });

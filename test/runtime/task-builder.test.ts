@@ -11,7 +11,7 @@ const tools = [
 ];
 const models = [
   { providers: ['command'], module: 'file:///plugins/command/worker.js' },
-  { providers: ['openai', 'ollama'], module: 'file:///plugins/openai/worker.js' },
+  { providers: ['openai', 'ollama'], module: 'file:///plugins/openai/worker.js', defaultBaseUrls: { openai: 'https://api.openai.com/v1' } },
 ];
 const builder = (taskTimeoutSecs = 300) => new TaskBuilder({
   runtime: daemonSpec({ task_timeout_secs: taskTimeoutSecs }).runtime,
@@ -21,6 +21,13 @@ const builder = (taskTimeoutSecs = 300) => new TaskBuilder({
 });
 
 describe('TaskBuilder.plan', () => {
+  it("uses the model plugin's default base URL when the agent sets none, so sandbox permissions name that host", () => {
+    const plan = builder().plan(loadedFlow('f', { agents: [{ name: 'a' }] }), 'a', loadedAgent('a', { model: 'openai:gpt-4o' }));
+    assert.equal(plan.agent.baseUrl, 'https://api.openai.com/v1');
+    const ollama = builder().plan(loadedFlow('f', { agents: [{ name: 'a' }] }), 'a', loadedAgent('a', { model: 'ollama:llama3.1' }));
+    assert.equal(ollama.agent.baseUrl, undefined);
+  });
+
   it('narrows the agent by its flow entry: tool intersection, tool_config merged per tool, max_tokens capped', () => {
     const agent = loadedAgent('k8s-ops', {
       model: 'openai:gpt-4o',

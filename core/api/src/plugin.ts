@@ -42,6 +42,11 @@ export interface ModelInstance extends Lifecycle {
   providers: string[];
   /** Worker-side module implementing the provider. */
   module: string;
+  /**
+   * Base URL each provider calls when the agent sets no `base_url`. The kernel puts it in the
+   * task, so the sandbox's network permission (Deno `--allow-net`) names the host it will reach.
+   */
+  defaultBaseUrls?: Record<string, string>;
 }
 
 export interface ApprovalInstance extends Lifecycle {

@@ -2,7 +2,7 @@
 import { defineModelProvider } from '@aof/api';
 import { fromAnthropicReply, toAnthropicMessages, toAnthropicTools } from './format.js';
 
-const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+import { ANTHROPIC_BASE_URL as DEFAULT_BASE_URL } from './defaults.js';
 const DEFAULT_MODEL = 'claude-sonnet-4-5';
 const API_VERSION = '2023-06-01';
 /** The Messages API requires max_tokens; this applies when the agent sets none. */

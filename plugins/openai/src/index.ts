@@ -1,4 +1,5 @@
 import { definePlugin } from '@aof/api';
+import { OPENAI_DEFAULTS } from './defaults.js';
 
 /**
  * OpenAI Chat Completions and everything that speaks it: `openai:gpt-4o`, `ollama:llama3.1`
@@ -8,7 +9,11 @@ export const openaiPlugin = definePlugin({
   name: 'openai',
   kind: 'model',
   version: '0.1.0',
-  init: () => ({ providers: ['openai', 'ollama'], module: new URL('./worker.js', import.meta.url).href }),
+  init: () => ({
+    providers: Object.keys(OPENAI_DEFAULTS),
+    module: new URL('./worker.js', import.meta.url).href,
+    defaultBaseUrls: Object.fromEntries(Object.entries(OPENAI_DEFAULTS).map(([provider, d]) => [provider, d.baseUrl])),
+  }),
 });
 
 export default openaiPlugin;

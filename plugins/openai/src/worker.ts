@@ -2,12 +2,9 @@
 import { defineModelProvider } from '@aof/api';
 import { fromOpenAiCompletion, toOpenAiMessages, toOpenAiTools } from './format.js';
 
-/** Per provider name this module serves; an agent's `base_url` overrides the URL. */
-const OPENAI = { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini' };
-const DEFAULTS: Readonly<Record<string, { baseUrl: string; model: string }>> = {
-  openai: OPENAI,
-  ollama: { baseUrl: 'http://localhost:11434/v1', model: 'llama3.1' },
-};
+import { OPENAI_DEFAULTS as DEFAULTS } from './defaults.js';
+
+const OPENAI = DEFAULTS.openai ?? { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini' };
 
 export default defineModelProvider({
   async complete(request, ctx) {
