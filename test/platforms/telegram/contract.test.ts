@@ -1,0 +1,4 @@
+import { runPlatformContract } from '@aof/testkit';
+import { createTelegramHarness } from './harness.js';
+
+runPlatformContract(createTelegramHarness());
