@@ -1,0 +1,4 @@
+import { runPlatformContract } from '@aof/testkit';
+import { createWhatsAppHarness } from './harness.js';
+
+runPlatformContract(createWhatsAppHarness());
