@@ -1,0 +1,4 @@
+import { runPlatformContract } from '@aof/testkit';
+import { createDiscordHarness } from './harness.js';
+
+runPlatformContract(createDiscordHarness());
