@@ -1,0 +1,76 @@
+/**
+ * Telegram end to end: a webhook update with the secret-token header reaches the real daemon, is
+ * acked at once, routed by the group's title, runs the fake kubectl in the flow's sandbox and is
+ * answered as a reply to the message the question replied to, through the fake Bot API.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { WebhookRequest } from '@aof/testkit';
+import { startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-api.js';
+import { BOT_ID, BOT_TOKEN, BOT_USERNAME, messageUpdate, supergroup, WEBHOOK_SECRET, webhookRequest } from '../platforms/telegram/telegram-requests.js';
+import {
+  assertFastAck,
+  assertKubectlRan,
+  assertOnlyBarrierRan,
+  assertRequestLine,
+  COMMAND,
+  deliverTimed,
+  kubeconfigOf,
+  progress,
+  startE2eDaemon,
+  waitForReply,
+  type E2eDaemon,
+} from './support.js';
+
+const CHATS = { production: '-1001000000001', staging: '-1001000000002' } as const;
+const USER = '1111111';
+/** The message the question replies to: its thread. */
+const THREAD = '4321';
+
+/** `@bot kubectl get pods -n staging` replying to THREAD in the group titled `title`. */
+function mentionIn(title: keyof typeof CHATS, secret?: string): WebhookRequest {
+  const chatId = CHATS[title];
+  const update = messageUpdate({ chatId, userId: USER, text: COMMAND, mention: true, thread: THREAD, chat: supergroup(chatId, title) });
+  return webhookRequest(update, secret === undefined ? {} : { secret });
+}
+
+describe('Telegram end to end through the daemon', () => {
+  let api: FakeTelegramApi;
+  let t: E2eDaemon;
+  const replies = (): number => api.sentMessages().length;
+
+  before(async () => {
+    api = await startFakeTelegramApi({ token: BOT_TOKEN, bot: { id: BOT_ID, username: BOT_USERNAME } });
+    t = await startE2eDaemon('telegram', { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, FAKE_TELEGRAM_URL: api.url });
+  });
+  after(async () => {
+    await t?.stop();
+    await api?.close();
+  });
+
+  it('acks a mention in the production group at once, runs kubectl with the flow\'s KUBECONFIG and replies to the thread', async () => {
+    const start = progress(t, replies);
+    const ack = await deliverTimed(t, mentionIn('production'), replies);
+    assertFastAck(ack, start);
+    await assertKubectlRan(t, start, kubeconfigOf('telegram', 'production'));
+    const reply = await waitForReply(() => api.sentMessages(), (sent) => sent.channelId === CHATS.production);
+    assert.equal(reply.thread, THREAD);
+    const call = api.callsTo('sendMessage').at(-1);
+    assert.deepEqual(call?.params.reply_parameters, { message_id: Number(THREAD), allow_sending_without_reply: true });
+    await assertRequestLine(t, start, { flow: 'telegram-prod-flow', platform: 'telegram', channel: 'production' });
+  });
+
+  it('refuses a wrong secret token with 401 and runs nothing; the next update, in the staging group, runs in the staging flow', async () => {
+    const start = progress(t, replies);
+    const forged = await deliverTimed(t, mentionIn('production', 'not-the-webhook-secret'), replies);
+    assert.equal(forged.status, 401);
+    assert.deepEqual(forged.atAck, start);
+    assertFastAck(await deliverTimed(t, mentionIn('staging'), replies), start);
+    await assertKubectlRan(t, start, kubeconfigOf('telegram', 'staging'));
+    const reply = await waitForReply(() => api.sentMessages(), (sent) => sent.channelId === CHATS.staging);
+    assert.equal(reply.thread, THREAD);
+    await assertRequestLine(t, start, { flow: 'telegram-staging-flow', platform: 'telegram', channel: 'staging' });
+    assertOnlyBarrierRan(t, start, kubeconfigOf('telegram', 'staging'));
+    assert.equal(api.sentMessages().length, start.replies + 1, 'one reply: the staging one');
+  });
+});
