@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../core/logging/logger.js';
 
@@ -37,12 +38,16 @@ describe('createLogger', () => {
     assert.match(text, /"authorization":"\[redacted\]"/);
   });
 
-  it('falls back to JSON with a warning when pino-pretty is not installed', () => {
-    const { logger, lines } = capture('pretty');
-    logger.info('after the warning');
-    const [warning, line] = lines();
-    assert.equal(warning?.level, 'warn');
-    assert.match(String(warning?.msg), /pino-pretty/);
-    assert.equal(line?.msg, 'after the warning');
+  it('writes human-readable lines in pretty format, still without secrets', async () => {
+    const chunks: string[] = [];
+    const destination = new Writable({ write(chunk: Buffer, _encoding, done) { chunks.push(chunk.toString()); done(); } });
+    const logger = createLogger({ level: 'info', format: 'pretty', destination });
+    logger.info({ flow: 'prod', bot_token: 'xoxb-pretty-secret' }, 'pretty line');
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = chunks.join('');
+    assert.match(text, /INFO/);
+    assert.match(text, /pretty line/);
+    assert.throws(() => JSON.parse(text.trim()), 'not a JSON line');
+    assert.doesNotMatch(text, /xoxb-pretty-secret/);
   });
 });
