@@ -29,7 +29,7 @@ import {
   type ToolCallRecord,
 } from './protocol.js';
 import { errorMessage, TaskFailure } from './task-failure.js';
-import { runToolCall } from './tool-runner.js';
+import { runToolCall, type ToolCallSuspension } from './tool-runner.js';
 
 /**
  * Runs one task and never throws: every failure becomes a TaskResult with status `error`, a
@@ -75,11 +75,16 @@ class TaskRun {
       return impl === undefined ? [] : [{ ...impl.spec, name }];
     });
     const ctx = this.modelContext(provider, tools);
-    const messages: ChatMessage[] = [...compactHistory(this.request.history), this.userMessage];
+    const { resume } = this.request;
+    const messages: ChatMessage[] = resume === undefined ? [...compactHistory(this.request.history), this.userMessage] : [...resume.messages];
     const maxIterations = agent.maxIterations ?? DEFAULT_MAX_ITERATIONS;
     const base = this.modelRequest(modelName, specs);
+    if (resume !== undefined) {
+      const suspended = await this.runCalls([resume.approved, ...resume.remaining], messages, resume.iterations, tools, true);
+      if (suspended !== undefined) return suspended;
+    }
 
-    for (let iteration = 0; iteration < maxIterations; iteration++) {
+    for (let iteration = resume?.iterations ?? 0; iteration < maxIterations; iteration++) {
       this.signal.throwIfAborted();
       const response = await this.callModel(model, { ...base, messages: [...messages] }, ctx);
       this.usage.inputTokens += response.usage.inputTokens;
@@ -88,13 +93,8 @@ class TaskRun {
         ? { role: 'assistant', content: response.content }
         : { role: 'assistant', content: response.content, toolCalls: response.toolCalls });
       if (response.toolCalls.length === 0) return this.done(response.content);
-      // Sequential on purpose: calls can depend on each other's effects, and approvals suspend between them.
-      for (const call of response.toolCalls) {
-        this.signal.throwIfAborted();
-        const outcome = await runToolCall(call, { host: this.host, request: this.request, tools, signal: this.signal });
-        messages.push(outcome.message);
-        this.toolCalls.push(outcome.record);
-      }
+      const suspended = await this.runCalls(response.toolCalls, messages, iteration + 1, tools, false);
+      if (suspended !== undefined) return suspended;
     }
     throw new TaskFailure(
       TaskErrorCode.MAX_ITERATIONS,
@@ -105,19 +105,58 @@ class TaskRun {
   }
 
   fail(failure: TaskFailure): TaskResult {
-    return errorResult(this.request.taskId, failure, this.usage, this.toolCalls, this.userMessage);
+    const result = errorResult(this.request.taskId, failure, this.usage, this.toolCalls, this.userMessage);
+    return { ...result, newMessages: this.remembered(result.reply) };
+  }
+
+  /**
+   * Sequential on purpose: calls can depend on each other's effects, and an approval suspends
+   * between them. With `firstApproved`, the first call is the one approvers said yes to.
+   */
+  private async runCalls(calls: readonly ToolCall[], messages: ChatMessage[], iterations: number, tools: ReadonlyMap<string, ToolImpl>, firstApproved: boolean): Promise<TaskResult | undefined> {
+    for (const [index, call] of calls.entries()) {
+      this.signal.throwIfAborted();
+      const outcome = await runToolCall(call, { host: this.host, request: this.request, tools, signal: this.signal }, firstApproved && index === 0);
+      if ('approval' in outcome) return this.suspend(outcome, call, calls.slice(index + 1), messages, iterations);
+      messages.push(outcome.message);
+      this.toolCalls.push(outcome.record);
+    }
+    return undefined;
+  }
+
+  /** Ends the task without running `call`; the kernel keeps everything needed to run exactly it once approved. */
+  private suspend(suspension: ToolCallSuspension, call: ToolCall, remaining: ToolCall[], messages: ChatMessage[], iterations: number): TaskResult {
+    const { approval } = suspension;
+    const reply = `Waiting for approval to run ${[approval.command.tool, ...approval.command.argv].join(' ')}.`;
+    return {
+      taskId: this.request.taskId,
+      status: 'awaiting_approval',
+      reply,
+      usage: this.usage,
+      toolCalls: this.toolCalls,
+      newMessages: this.remembered(reply),
+      pending: {
+        call,
+        remaining,
+        messages: [...messages],
+        iterations,
+        command: approval.command,
+        classification: approval.classification,
+        ...(approval.chain !== undefined && { chain: approval.chain }),
+        reason: approval.reason,
+      },
+    };
   }
 
   private done(content: string): TaskResult {
     const reply = content.trim() === '' ? '(the model returned an empty answer)' : content;
-    return {
-      taskId: this.request.taskId,
-      status: 'ok',
-      reply,
-      usage: this.usage,
-      toolCalls: this.toolCalls,
-      newMessages: [this.userMessage, { role: 'assistant', content: reply }],
-    };
+    return { taskId: this.request.taskId, status: 'ok', reply, usage: this.usage, toolCalls: this.toolCalls, newMessages: this.remembered(reply) };
+  }
+
+  /** The user's message was remembered when the run was suspended; a resumed run adds only its answer. */
+  private remembered(reply: string): ChatMessage[] {
+    const answer: ChatMessage = { role: 'assistant', content: reply };
+    return this.request.resume === undefined ? [this.userMessage, answer] : [answer];
   }
 
   /** Tools listed for the agent but provided by no plugin are left out; a call to one is answered "not available". */

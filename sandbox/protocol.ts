@@ -3,7 +3,7 @@
  * no functions, class instances or signals, so the same messages work for piscina workers,
  * a Deno subprocess or a Redis task queue.
  */
-import type { ChatMessage, ModelErrorKind, TokenUsage } from '@aof/api';
+import type { ChatMessage, ModelErrorKind, TokenUsage, ToolCall } from '@aof/api';
 
 export const DEFAULT_MAX_ITERATIONS = 10;
 export const DEFAULT_MODEL_TIMEOUT_MS = 60_000;
@@ -51,6 +51,46 @@ export interface TaskMessage {
   thread?: string;
 }
 
+/** Built by the kernel from the flow's `approval` block and context env; the sandbox applies it to every tool call. */
+export interface TaskApprovalPolicy {
+  /** `approval.require_for`: command prefixes (`kubectl scale --replicas=0`) or RE2 patterns; `destructive` turns the classifier on. */
+  requireFor: string[];
+  /** `approval.rules`: the first pattern matching the normalized command line picks the chain, and means approval is needed. */
+  rules: Array<{ pattern: string; chain: string }>;
+  /** The built-in classifier decides: everything but reads needs approval. */
+  classify: boolean;
+}
+
+/** Severity of a command, from the built-in classifier; anything unknown is `write`. */
+export type CommandClass = 'read' | 'write' | 'delete' | 'dangerous';
+
+/** Why a call stopped for approval, with everything needed to run exactly it later. */
+export interface PendingApproval {
+  /** The call as the model asked for it; resuming runs these exact arguments. */
+  call: ToolCall;
+  /** Calls the model asked for after it in the same turn, not run yet. */
+  remaining: ToolCall[];
+  /** The conversation so far: history, the user's message, the model's turns and tool results. */
+  messages: ChatMessage[];
+  /** Model rounds spent, so a resumed run keeps the agent's max_iterations budget. */
+  iterations: number;
+  /** The binary (`kubectl`) and the argv it would get, as shown to approvers. */
+  command: { tool: string; argv: string[] };
+  classification: CommandClass;
+  /** Chain picked by the first matching `approval.rules` entry; absent: the flow's default chain. */
+  chain?: string;
+  /** The require_for entry, rule or classifier verdict that matched. */
+  reason: string;
+}
+
+/** An approved call to run before anything else, without asking again, then the loop goes on. */
+export interface TaskResume {
+  approved: ToolCall;
+  remaining: ToolCall[];
+  messages: ChatMessage[];
+  iterations: number;
+}
+
 export interface TaskRequest {
   taskId: string;
   flow: TaskFlow;
@@ -64,6 +104,10 @@ export interface TaskRequest {
   maxOutputBytes: number;
   /** Whole-task deadline; the kernel also enforces its own. */
   taskTimeoutMs?: number;
+  /** Absent: no call needs approval. */
+  approval?: TaskApprovalPolicy;
+  /** Set when this task continues a run suspended for approval. */
+  resume?: TaskResume;
 }
 
 export const TaskErrorCode = {
@@ -102,7 +146,8 @@ export interface ToolCallRecord {
 
 export interface TaskResult {
   taskId: string;
-  status: 'ok' | 'error';
+  /** `awaiting_approval`: a call needs approval; `pending` holds it and the run's state. */
+  status: 'ok' | 'error' | 'awaiting_approval';
   /** What to post in the thread; always set, also on errors. */
   reply: string;
   usage: TokenUsage;
@@ -113,6 +158,7 @@ export interface TaskResult {
    */
   newMessages: ChatMessage[];
   error?: TaskError;
+  pending?: PendingApproval;
 }
 
 /** Why a value is not a TaskRequest, or undefined when it is one (shallow: enough to fail cleanly). */
@@ -127,6 +173,9 @@ export function invalidTaskRequest(value: unknown): string | undefined {
   if (typeof request.modules?.model !== 'string' || !isRecord(request.modules.tools)) return 'modules needs model and tools';
   if (typeof request.message?.text !== 'string') return 'message.text must be a string';
   if (!Array.isArray(request.history)) return 'history must be an array';
+  if (request.resume !== undefined && (!isRecord(request.resume.approved) || !Array.isArray(request.resume.messages))) {
+    return 'resume needs approved and messages';
+  }
   if (!(Number(request.toolTimeoutMs) > 0) || !(Number(request.maxOutputBytes) > 0)) {
     return 'toolTimeoutMs and maxOutputBytes must be positive';
   }

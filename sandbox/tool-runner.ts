@@ -1,9 +1,11 @@
 /**
- * Runs one tool call the model asked for: policy first, then the tool with the flow's env, a
- * deadline and an output cap. Whatever happens (refusal, crash, hang) comes back as a tool
- * result the model can read, never as an exception that would end the task.
+ * Runs one tool call the model asked for: policy first, then the approval check (a call that
+ * needs one stops here, unrun), then the tool with the flow's env, a deadline and an output cap.
+ * Whatever happens (refusal, crash, hang) comes back as a tool result the model can read, never
+ * as an exception that would end the task.
  */
 import { truncateOutput, type ChatMessage, type SandboxHost, type ToolCall, type ToolContext, type ToolImpl, type ToolOutput } from '@aof/api';
+import { approvalNeed, type ApprovalNeed } from './approval-policy.js';
 import { checkToolCall } from './policy.js';
 import type { TaskRequest, ToolCallRecord } from './protocol.js';
 import { errorMessage } from './task-failure.js';
@@ -29,7 +31,13 @@ export interface ToolCallOutcome {
   record: ToolCallRecord;
 }
 
-export async function runToolCall(call: ToolCall, ctx: ToolRunnerContext): Promise<ToolCallOutcome> {
+/** The call needs an approval first; nothing ran. */
+export interface ToolCallSuspension {
+  approval: Extract<ApprovalNeed, { needed: true }>;
+}
+
+/** `approved`: this exact call was approved already (a resumed run), so it is not asked about again. */
+export async function runToolCall(call: ToolCall, ctx: ToolRunnerContext, approved = false): Promise<ToolCallOutcome | ToolCallSuspension> {
   const { host, request } = ctx;
   const started = host.now();
   const finish = (output: ToolOutput, refused?: string): ToolCallOutcome => {
@@ -47,6 +55,10 @@ export async function runToolCall(call: ToolCall, ctx: ToolRunnerContext): Promi
     toolConfig: request.agent.toolConfig,
   });
   if (!decision.allowed) return finish({ ok: false, output: `Refused by policy: ${decision.reason}` }, decision.reason);
+  if (!approved) {
+    const need = approvalNeed(call, request.approval);
+    if (need.needed) return { approval: need };
+  }
 
   const impl = ctx.tools.get(call.name);
   if (impl === undefined) {

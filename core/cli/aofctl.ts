@@ -1,5 +1,6 @@
 import { isAofError } from '@aof/api';
 import { generateFlowCommand } from './generate-flow.js';
+import { getCommand } from './get.js';
 import { routeCommand } from './route.js';
 import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
@@ -12,16 +13,19 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   route: routeCommand,
   generate: generateFlowCommand,
+  get: getCommand,
 };
 
 const USAGE = `aofctl: run and inspect the AOF AgentFlow daemon
 
 Usage:
-  aofctl serve    --config FILE [--flows-dir DIR] [--agents-dir DIR] [--port N] [--host H] [--log-format json|pretty]
+  aofctl serve    --config FILE [--flows-dir DIR] [--agents-dir DIR] [--port N] [--host H] [--log-format json|pretty] [--log-level LEVEL]
   aofctl validate --config FILE | FILE...
-  aofctl route    --config FILE --platform P [--channel C] [--user U] [--event E] --text "..." [--output text|json]
+  aofctl route    (--config FILE | --server URL [--token T]) --platform P [--channel C] [--user U] [--event E] --text "..." [--output text|json]
+  aofctl get      flows|agents|approvals|requests --server URL [--token T] [--output table|json]
   aofctl generate flow --from-agent agents/X.yaml --output flows/Y.yaml [--platform P] [--channel C]... [--user U]... [--pattern RE]... [--name N] [--force]
 
+--server is a running daemon with the admin API enabled; the token defaults to $AOF_ADMIN_TOKEN.
 Exit codes: 0 success, 1 invalid input or failed command, 2 usage error.`;
 
 /** Runs one aofctl command and returns its exit code; never calls process.exit itself. */

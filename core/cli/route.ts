@@ -2,11 +2,23 @@ import path from 'node:path';
 import type { InboundMessage } from '@aof/api';
 import { formatProblem, loadConfig } from '../config/load-config.js';
 import { offlineRouter } from '../daemon/offline-router.js';
-import type { RouteDecision } from '../router/flow-router.js';
+import type { CandidateExplanation, RouteDecision } from '../router/flow-router.js';
+import { adminRequest, adminTarget } from './admin-client.js';
 import { type CliIo, parseFlags, UsageError } from './io.js';
 
 /** The JSON shape of a routing explanation, shared with the admin API. */
-export function decisionJson(decision: RouteDecision): Record<string, unknown> {
+export interface DecisionJson {
+  flow: string | null;
+  agent: string | null;
+  score: number;
+  matched: string[];
+  fallback: boolean;
+  dropped: boolean;
+  text: string;
+  candidates: CandidateExplanation[];
+}
+
+export function decisionJson(decision: RouteDecision): DecisionJson {
   return {
     flow: decision.flow?.flow.metadata.name ?? null,
     agent: decision.agent,
@@ -19,11 +31,39 @@ export function decisionJson(decision: RouteDecision): Record<string, unknown> {
   };
 }
 
-/** `aofctl route`: which flow and agent a message would reach, and why every other flow did not. */
+/** The message `aofctl route` and the admin API's POST route ask about. */
+export interface RouteProbe {
+  platform: string;
+  channel?: string;
+  user?: string;
+  event?: string;
+  text: string;
+}
+
+export function probeMessage(probe: RouteProbe): InboundMessage {
+  const channel = probe.channel?.replace(/^#/, '');
+  return {
+    id: 'route-probe',
+    platform: probe.platform.toLowerCase(),
+    channel: { id: channel ?? '', ...(channel !== undefined && { name: channel }) },
+    user: { id: probe.user ?? '' },
+    text: probe.text,
+    kind: 'message',
+    ...(probe.event !== undefined && { event: probe.event }),
+    receivedAt: Date.now(),
+  };
+}
+
+/**
+ * `aofctl route`: which flow and agent a message would reach, and why every other flow did not;
+ * from the config files (`--config`) or from a running daemon's admin API (`--server`).
+ */
 export async function routeCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(args, {
     config: { type: 'string', short: 'c' },
     'flows-dir': { type: 'string' },
+    server: { type: 'string' },
+    token: { type: 'string' },
     platform: { type: 'string' },
     channel: { type: 'string' },
     user: { type: 'string' },
@@ -31,42 +71,38 @@ export async function routeCommand(args: string[], io: CliIo): Promise<number> {
     text: { type: 'string' },
     output: { type: 'string', short: 'o', default: 'text' },
   });
-  if (!values.config) throw new UsageError('--config FILE is required');
+  if (!values.config === !values.server) throw new UsageError('give either --config FILE or --server URL');
   if (!values.platform) throw new UsageError('--platform is required');
   if (values.text === undefined) throw new UsageError('--text is required');
   if (values.output !== 'text' && values.output !== 'json') throw new UsageError('--output must be text or json');
-
-  const config = await loadConfig(path.resolve(io.cwd, values.config), {
-    env: io.env,
-    flowsDir: values['flows-dir'] && path.resolve(io.cwd, values['flows-dir']),
-  });
-  for (const problem of config.problems.filter((p) => p.severity === 'error')) io.err(formatProblem(problem));
-
-  const router = await offlineRouter(config, io.env);
-  const channel = values.channel?.replace(/^#/, '');
-  const message: InboundMessage = {
-    id: 'aofctl-route',
-    platform: values.platform.toLowerCase(),
-    channel: { id: channel ?? '', ...(channel !== undefined && { name: channel }) },
-    user: { id: values.user ?? '' },
+  const probe: RouteProbe = {
+    platform: values.platform,
     text: values.text,
-    kind: 'message',
+    ...(values.channel !== undefined && { channel: values.channel }),
+    ...(values.user !== undefined && { user: values.user }),
     ...(values.event !== undefined && { event: values.event }),
-    receivedAt: Date.now(),
   };
-  const decision = router.routeBest(message, { explain: true });
-  if (values.output === 'json') {
-    io.out(JSON.stringify(decisionJson(decision), null, 2));
+
+  let decision: DecisionJson;
+  if (values.server) {
+    decision = await adminRequest<DecisionJson>(adminTarget(values.server, values.token, io), 'POST', 'route', probe);
   } else {
-    io.out(formatDecision(decision));
+    const config = await loadConfig(path.resolve(io.cwd, values.config ?? ''), {
+      env: io.env,
+      flowsDir: values['flows-dir'] && path.resolve(io.cwd, values['flows-dir']),
+    });
+    for (const problem of config.problems.filter((p) => p.severity === 'error')) io.err(formatProblem(problem));
+    const router = await offlineRouter(config, io.env);
+    decision = decisionJson(router.routeBest(probeMessage(probe), { explain: true }));
   }
+  io.out(values.output === 'json' ? JSON.stringify(decision, null, 2) : formatDecision(decision));
   return 0;
 }
 
-function formatDecision(decision: RouteDecision): string {
+function formatDecision(decision: DecisionJson): string {
   const lines: string[] = [];
   if (decision.flow) {
-    lines.push(`flow:  ${decision.flow.flow.metadata.name} (score ${decision.score}: ${decision.matched.join(' + ')})`);
+    lines.push(`flow:  ${decision.flow} (score ${decision.score}: ${decision.matched.join(' + ')})`);
   } else if (decision.fallback) {
     lines.push('flow:  none matched; routing.default_agent answers');
   } else if (decision.dropped) {
@@ -75,7 +111,7 @@ function formatDecision(decision: RouteDecision): string {
     lines.push('flow:  none matched and no routing.default_agent');
   }
   lines.push(`agent: ${decision.agent ?? '-'}`, '', 'candidates:');
-  for (const c of decision.candidates ?? []) {
+  for (const c of decision.candidates) {
     const verdict = c.excluded_by ? `excluded by ${c.excluded_by}` : `score ${c.score} (${c.matched.join(' + ')})`;
     lines.push(`  ${c.flow.padEnd(32)} ${verdict}`);
   }

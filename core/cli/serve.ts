@@ -1,8 +1,12 @@
 import path from 'node:path';
-import { startDaemon } from '../daemon/daemon.js';
+import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from '../logging/logger.js';
 import { type CliIo, parseFlags, parsePort, UsageError } from './io.js';
 
-/** `aofctl serve`: runs until SIGTERM or SIGINT, then stops plugins in reverse order and exits 0. */
+/**
+ * `aofctl serve`: runs until SIGTERM or SIGINT, then drains and exits 0 (a second signal exits
+ * at once with 1). SIGHUP reloads flows, agents, routing and limits.
+ */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(args, {
     config: { type: 'string', short: 'c' },
@@ -11,11 +15,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },
     'log-format': { type: 'string' },
+    'log-level': { type: 'string' },
   });
   if (!values.config) throw new UsageError('--config FILE is required');
-  const logFormat = values['log-format'];
-  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') throw new UsageError('--log-format must be json or pretty');
-
   const daemon = await startDaemon({
     configPath: path.resolve(io.cwd, values.config),
     flowsDir: values['flows-dir'] && path.resolve(io.cwd, values['flows-dir']),
@@ -23,15 +25,29 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     port: parsePort(values.port),
     host: values.host,
     env: io.env,
-    logFormat,
+    logFormat: parseLogFormat(values['log-format']),
+    logLevel: parseLogLevel(values['log-level']),
   });
+  const onHangup = (): void => {
+    void daemon.reload('SIGHUP');
+  };
+  process.on('SIGHUP', onHangup);
+  await stopOnSignal(daemon);
+  process.off('SIGHUP', onHangup);
+  return 0;
+}
 
-  await new Promise<void>((resolve) => {
+function stopOnSignal(daemon: RunningDaemon): Promise<void> {
+  return new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       daemon.logger.info({ signal }, 'shutting down');
-      // A second signal means the operator will not wait for a graceful stop.
-      process.once('SIGTERM', () => process.exit(1));
-      process.once('SIGINT', () => process.exit(1));
+      // A second signal means the operator will not wait for the drain.
+      const now = (again: NodeJS.Signals): void => {
+        daemon.logger.warn({ signal: again }, 'second signal: exiting without waiting for running tasks');
+        process.exit(1);
+      };
+      process.once('SIGTERM', now);
+      process.once('SIGINT', now);
       daemon.stop().then(resolve, (error: unknown) => {
         daemon.logger.error({ err: error }, 'shutdown failed');
         resolve();
@@ -40,5 +56,16 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
-  return 0;
+}
+
+function parseLogFormat(value: string | undefined): LogFormat | undefined {
+  if (value === undefined || value === 'json' || value === 'pretty') return value;
+  throw new UsageError('--log-format must be json or pretty');
+}
+
+function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  if (value === undefined) return undefined;
+  const level = LOG_LEVELS.find((known) => known === value);
+  if (level === undefined) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
 }

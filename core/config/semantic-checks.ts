@@ -45,6 +45,7 @@ export function crossCheck(input: CrossCheckInput): CrossCheckResult {
     problems.push(problemAt(fallback.yaml)('error', ErrorCode.CONFIG_UNKNOWN_AGENT, fallback.path, `default agent "${fallback.name}" does not exist (${known})`));
   }
   problems.push(...mixedEnvironments(flows));
+  problems.push(...flows.flatMap(unapprovableChains));
   return { flows, agents, problems };
 }
 
@@ -89,4 +90,28 @@ function mixedEnvironments(flows: FlowDocument[]): ConfigProblem[] {
     });
   }
   return problems;
+}
+
+/**
+ * A chain nobody could ever satisfy: every request comes from one of the flow's listed users
+ * (`trigger.config.users`), and without `self_approval` a requester does not count, so when the
+ * other approvers are too few for every requester, no request can be approved.
+ */
+function unapprovableChains(flow: FlowDocument): ConfigProblem[] {
+  const { trigger, approval } = flow.flow.spec;
+  const requesters = trigger?.config?.users;
+  if (requesters === undefined || requesters.length === 0 || requesters.includes('*') || approval === undefined || approval.self_approval === true) return [];
+  const chains: Array<{ path: YamlPath; name: string; approvers: string[]; require: number }> = [];
+  if (approval.allowed_users !== undefined && approval.allowed_users.length > 0) {
+    chains.push({ path: ['spec', 'approval', 'allowed_users'], name: 'allowed_users', approvers: approval.allowed_users, require: 1 });
+  }
+  approval.chains?.forEach((chain, i) => chains.push({ path: ['spec', 'approval', 'chains', i], ...chain }));
+  // A qualified approver (`slack:T1:U1`) is compared by its user id, as trigger users are written.
+  const userOf = (entry: string): string => entry.slice(entry.lastIndexOf(':') + 1);
+  return chains.filter(({ approvers, require }) => {
+    const distinct = new Set(approvers.map(userOf));
+    return requesters.every((requester) => [...distinct].filter((user) => user !== requester).length < require);
+  }).map(({ path, name, require }) => problemAt(flow.yaml)('warning', ErrorCode.CONFIG_INVALID, path,
+    `approval chain ${name}: its approvers are also the flow's only requesters (trigger.config.users) and self_approval is not set, ` +
+    `so no request could ever get ${require} approval(s); set approval.self_approval: true or add approvers`));
 }

@@ -1,14 +1,35 @@
-import path from 'node:path';
-import { AofError, ErrorCode, type FlowsService, type Logger } from '@aof/api';
-import { formatProblem, loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { AofError, ErrorCode, type ApprovalInstance, type FlowsService, type Logger, type PlatformInstance } from '@aof/api';
+import type { DestinationStream } from 'pino';
+import { adminRoutes } from '../admin/admin-routes.js';
+import { listenAdmin, type AdminListener } from '../admin/admin-server.js';
+import { adminSettings } from '../admin/admin-settings.js';
+import { lookupIn } from '../approvals/approval-resume.js';
+import { ApprovalService } from '../approvals/approval-service.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { createHttpServer } from '../http/server.js';
 import { Kernel } from '../kernel/kernel.js';
-import { createLogger } from '../logging/logger.js';
+import { RateLimits, type Clock } from '../limits/rate-limits.js';
+import { createLogger, type LogFormat, type LogLevel } from '../logging/logger.js';
+import { RecentRequests } from '../logging/recent-requests.js';
+import { SecretScrubber } from '../logging/secret-scrubber.js';
+import { secretValues } from '../logging/secret-values.js';
 import { createMetrics } from '../metrics/metrics.js';
-import { FlowRouter } from '../router/flow-router.js';
-import { createInboundSink } from './inbound-sink.js';
+import { ConfigReloader, type ReloadReport } from '../reload/config-reloader.js';
+import { watchConfig, type ConfigWatcher } from '../reload/config-watcher.js';
+import { OffThreadLoader } from '../reload/off-thread-loader.js';
+import { resourceDirectories } from '../reload/watch-targets.js';
+import type { FlowRouter } from '../router/flow-router.js';
+import type { AgentRuntime } from '../runtime/agent-runtime.js';
+import { buildSnapshot, type ConfigSnapshot } from './config-snapshot.js';
+import { createRuntime } from './create-runtime.js';
+import { refuseNewMessagesWhileDraining } from './drain-guard.js';
+import { late } from './late.js';
+import { createMessagePipeline } from './message-pipeline.js';
 import { pluginSpecs } from './plugin-specs.js';
+import { reportProblems } from './report-problems.js';
+import { RequestLog } from './request-log.js';
 import { scorerEntries } from './scorers.js';
+import { stopGracefully } from './shutdown.js';
 
 export interface DaemonOptions {
   configPath: string;
@@ -18,84 +39,151 @@ export interface DaemonOptions {
   port?: number;
   host?: string;
   env?: Record<string, string | undefined>;
-  logFormat?: 'json' | 'pretty';
-  /** Where JSON log lines go (default stdout); tests capture them. */
-  logDestination?: NodeJS.WritableStream;
+  /** Override logging.format and logging.level. */
+  logFormat?: LogFormat;
+  logLevel?: LogLevel;
+  /** Where log lines go (default stdout); tests capture them. */
+  logDestination?: DestinationStream;
+  /** Overrides server.shutdown_grace_secs: how long a stop lets running tasks finish. */
+  shutdownGraceMs?: number;
+  /** The clock rate-limit windows are computed from (tests move it; default Date.now). */
+  clock?: Clock;
+  /** Quiet time after a config file change before the reload (default 200 ms). */
+  watchDebounceMs?: number;
 }
 
 export interface RunningDaemon {
   readonly port: number;
   readonly host: string;
-  readonly config: LoadedConfig;
+  /** The admin API's own port when `admin.port` is set. */
+  readonly adminPort: number | undefined;
   readonly kernel: Kernel;
   readonly logger: Logger;
+  config(): LoadedConfig;
   router(): FlowRouter;
-  /** Stops serving, then every plugin in reverse order; safe to call twice. */
+  /** 1 at boot, one more for every reload applied. */
+  generation(): number;
+  /** Reloads flows, agents, routing and limits (as SIGHUP, a file change or the admin API do). */
+  reload(trigger?: string): Promise<ReloadReport>;
+  /** Drains (running tasks finish, new messages get 503), then stops every plugin in reverse order; safe to call twice. */
   stop(): Promise<void>;
 }
 
+const DEFAULT_SHUTDOWN_GRACE_SECS = 30;
+const DEFAULT_WATCH_DEBOUNCE_MS = 200;
+
 /**
- * Boots the daemon: config, plugins, router, HTTP. A broken daemon config refuses to start;
- * a broken flow file is reported and the rest of the flows serve.
+ * Boots the daemon: config, plugins, router, limits, runtime, HTTP, admin API, watcher. A broken
+ * daemon config refuses to start; a broken flow file is reported and the rest of the flows serve.
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const env = options.env ?? process.env;
   const config = await loadConfig(options.configPath, { env, flowsDir: options.flowsDir, agentsDir: options.agentsDir });
-  const logging = config.daemon.spec.logging ?? {};
+  const { spec } = config.daemon;
+  const scrubber = new SecretScrubber();
+  scrubber.add(secretValues(config, env));
   const logger = createLogger({
-    level: logging.level ?? 'info',
-    format: options.logFormat ?? logging.format ?? 'json',
+    level: options.logLevel ?? spec.logging.level,
+    format: options.logFormat ?? spec.logging.format,
     destination: options.logDestination,
+    scrubber,
   });
-  const daemonFile = path.resolve(config.daemonFile);
-  const fatal = config.problems.filter((p) => p.severity === 'error' && path.resolve(p.file) === daemonFile);
-  if (fatal.length > 0) {
-    throw new AofError(ErrorCode.CONFIG_INVALID, `daemon config is invalid:\n${fatal.map(formatProblem).join('\n')}`);
-  }
-  for (const problem of config.problems) {
-    const fields = { file: problem.file, line: problem.line, path: problem.path, code: problem.code };
-    if (problem.severity === 'error') logger.error(fields, formatProblem(problem));
-    else logger.warn(fields, formatProblem(problem));
-  }
-  for (const flow of config.flows.filter((f) => !f.active)) {
-    logger.info({ flow: flow.flow.metadata.name, reason: flow.inactiveReason }, 'flow is inactive');
-  }
+  reportProblems(config, logger);
+  const admin = adminSettings(spec, env);
 
   const metrics = createMetrics();
-  let ready = false;
+  let phase: 'starting' | 'ready' | 'draining' = 'starting';
   const http = createHttpServer({
     logger,
-    bodyLimitBytes: config.daemon.spec.server.body_limit_bytes,
+    bodyLimitBytes: spec.server.body_limit_bytes,
     metrics,
-    readiness: () => (ready ? { ready: true, reasons: [] } : { ready: false, reasons: ['starting'] }),
+    readiness: () => (phase === 'ready' ? { ready: true, reasons: [] } : { ready: false, reasons: [phase === 'starting' ? 'starting' : 'shutting down'] }),
   });
-  let router: FlowRouter | undefined;
-  const currentRouter = (): FlowRouter => {
-    if (!router) throw new Error('router is not ready');
-    return router;
-  };
-  const flows: FlowsService = { list: () => config.flows, routing: () => config.daemon.spec.routing };
+  refuseNewMessagesWhileDraining(http.app, () => phase === 'draining');
+
+  const snapshot = late<ConfigSnapshot>('the configuration');
+  const runtime = late<AgentRuntime>('the agent runtime');
+  const limits = late<RateLimits>('the rate limits');
+  const reloader = late<ConfigReloader>('the config reloader');
+  const approvals = late<ApprovalService>('the approval service');
+  const recent = new RecentRequests();
+  let platforms = new Map<string, PlatformInstance>();
+  const pipeline = createMessagePipeline({
+    snapshot: snapshot.get,
+    runtime: { run: (submission) => runtime.get().run(submission) },
+    limits: { admit: (subject) => limits.get().admit(subject), recordTokens: (subject, tokens) => limits.get().recordTokens(subject, tokens) },
+    platforms: () => platforms,
+    metrics,
+    logger,
+    requestLog: new RequestLog(logger, recent, scrubber),
+    approvals: approvals.peek,
+    scrub: (text) => scrubber.scrub(text),
+  });
+  metrics.trackInFlight(pipeline.inFlight);
+  const flows: FlowsService = { list: () => snapshot.get().config.flows, routing: () => snapshot.get().config.daemon.spec.routing };
   const kernel = await Kernel.load({
     plugins: pluginSpecs(config, { platforms: true, env }),
     baseDir: config.baseDir,
     logger,
-    services: { http: http.service, metrics, inbound: createInboundSink({ router: currentRouter, metrics, logger }), flows },
+    services: { http: http.service, metrics, inbound: pipeline, flows },
   });
+  const routes = admin && adminRoutes({ token: admin.token, snapshot: snapshot.get, store: () => kernel.store(), recent, reload: (trigger) => reloader.get().reload(trigger) });
+  if (admin !== undefined && routes && admin.port === undefined) http.service.register(routes, { prefix: admin.prefix });
 
+  let adminListener: AdminListener | undefined;
+  let watcher: ConfigWatcher | undefined;
+  const loader = new OffThreadLoader();
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      ready = false;
-      await http.close();
-      await kernel.stop();
-      logger.info('daemon stopped');
-    })();
+    // Approval expiry clocks stop first; pending requests stay in the store and are re-armed on the next start.
+    stopped ??= (approvals.peek()?.close() ?? Promise.resolve()).then(() => stopGracefully({
+      logger,
+      graceMs: options.shutdownGraceMs ?? (spec.server.shutdown_grace_secs ?? DEFAULT_SHUTDOWN_GRACE_SECS) * 1000,
+      drain: () => { phase = 'draining'; },
+      reloading: () => [watcher, loader],
+      runtime: runtime.peek,
+      pipeline,
+      listeners: () => [adminListener, http],
+      kernel,
+    }));
     return stopped;
   };
 
   const initReport = await kernel.init();
-  router = new FlowRouter(config.flows, config.daemon.spec.routing, scorerEntries(kernel));
-  const startReport = await kernel.start();
+  if (initReport.ok) {
+    const scorers = scorerEntries(kernel);
+    snapshot.set(buildSnapshot(config, scorers, 1));
+    platforms = new Map(kernel.plugins('platform').map((p) => [(p.instance as PlatformInstance).platform, p.instance as PlatformInstance]));
+    runtime.set(createRuntime({ daemon: spec, kernel, store: kernel.store(), env, logger, metrics, agents: (name) => snapshot.get().agents.get(name) }));
+    limits.set(new RateLimits(kernel.store(), options.clock));
+    approvals.set(new ApprovalService({
+      store: kernel.store(),
+      strategies: () => kernel.plugins('approval').map((plugin) => plugin.instance as ApprovalInstance),
+      platforms: () => platforms,
+      config: () => lookupIn(snapshot.get()),
+      runtime: runtime.get(),
+      logger,
+      metrics,
+      scrub: (text) => scrubber.scrub(text),
+    }));
+    // Directories are fixed at boot: the watcher follows them, so reloads read them too.
+    const directories = resourceDirectories(config, options);
+    reloader.set(new ConfigReloader({
+      load: () => loader.load(options.configPath, { env, flowsDir: directories.flows, agentsDir: directories.agents }),
+      current: snapshot.get,
+      swap: (next) => {
+        // Secrets first: the first message on the new snapshot may log them.
+        scrubber.add(secretValues(next.config, env));
+        snapshot.set(next);
+      },
+      scorers,
+      drainFlow: (name) => runtime.get().drainFlow(name),
+      logger,
+      metrics,
+    }));
+    metrics.configGeneration(1);
+  }
+  const startReport = initReport.ok ? await kernel.start() : { ok: true, failures: [] };
   const failures = [...initReport.failures, ...startReport.failures];
   if (failures.length > 0) {
     // The kernel has logged each failure as it happened; the error below sums them up.
@@ -103,19 +191,45 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     throw new AofError(ErrorCode.PLUGIN_HOOK_FAILED, `plugins failed to start: ${failures.map((f) => `${f.plugin} (${f.hook})`).join(', ')}`);
   }
 
-  const server = config.daemon.spec.server;
-  const listening = await http.listen(options.port ?? server.port, options.host ?? server.host);
-  ready = true;
+  const host = options.host ?? spec.server.host;
+  const listening = await http.listen(options.port ?? spec.server.port, host);
+  if (admin?.port !== undefined && routes) adminListener = await listenAdmin(routes, admin.prefix, admin.port, host, logger);
+  if (spec.agents.watch || spec.flows.watch) {
+    const directories = resourceDirectories(config, options);
+    watcher = await watchConfig({
+      directories: [...(spec.agents.watch ? [directories.agents] : []), ...(spec.flows.watch ? [directories.flows] : [])],
+      files: [config.daemonFile],
+      debounceMs: options.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
+      onChange: (changed) => {
+        logger.debug({ files: changed }, 'configuration files changed');
+        void reloader.get().reload(`${changed.length} file(s) changed`);
+      },
+      logger,
+    });
+  }
+  // Requests that expired while the daemon was down are closed now, the others get their clocks back.
+  await approvals.peek()?.restore().catch((error: unknown) => logger.error({ err: error }, 'could not restore pending approvals'));
+  phase = 'ready';
   const active = config.flows.filter((f) => f.active).length;
-  logger.info({ port: listening.port, flows: config.flows.length, active_flows: active, agents: config.agents.length }, 'daemon ready');
+  logger.info({
+    port: listening.port,
+    ...(adminListener !== undefined && { admin_port: adminListener.port }),
+    flows: config.flows.length,
+    active_flows: active,
+    agents: config.agents.length,
+    platforms: [...platforms.keys()],
+  }, 'daemon ready');
 
   return {
     port: listening.port,
-    host: options.host ?? server.host,
-    config,
+    host,
+    adminPort: adminListener?.port,
     kernel,
     logger,
-    router: currentRouter,
+    config: () => snapshot.get().config,
+    router: () => snapshot.get().router,
+    generation: () => snapshot.get().generation,
+    reload: (trigger = 'api') => reloader.get().reload(trigger),
     stop,
   };
 }

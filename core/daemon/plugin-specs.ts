@@ -2,9 +2,12 @@ import type { PlatformConfig, PluginEntry } from '@aof/api';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { KernelPluginSpec } from '../kernel/kernel.js';
 
-/** Built-ins every daemon runs unless the config names a replacement. */
+/** Built-ins every daemon runs unless the config names them itself. */
 const DEFAULT_SCORER = 'scorer-weighted';
 const DEFAULT_STORE = 'store-memory';
+const DEFAULT_TOOLS_AND_MODELS = ['kubectl', 'helm', 'shell', 'http', 'echo', 'command', 'openai', 'anthropic'];
+/** The built-in approval strategies flows pick with `approval.strategy` (reaction is the default). */
+const DEFAULT_APPROVAL_STRATEGIES = ['approval-command', 'approval-button', 'approval-reaction'];
 
 export interface PluginSpecOptions {
   /** Include the enabled platforms' plugins (off for offline commands such as `aofctl route`). */
@@ -23,10 +26,16 @@ export function pluginSpecs(config: LoadedConfig, options: PluginSpecOptions): K
   if (!configured.some((entry) => entry.use === DEFAULT_SCORER)) specs.push({ use: DEFAULT_SCORER });
   specs.push(...configured);
   if (options.platforms) {
-    for (const platform of config.enabledPlatforms.filter((name) => name !== 'local')) {
+    for (const platform of config.enabledPlatforms) {
       const block = config.daemon.spec.platforms[platform] ?? {};
-      specs.push({ use: platform, config: platformPluginConfig(block, options.env) });
+      const pluginConfig = platformPluginConfig(block, options.env);
+      // The local platform's token defaults to $AOF_LOCAL_TOKEN, so no config is needed to set one.
+      if (platform === 'local' && pluginConfig.token === undefined && options.env.AOF_LOCAL_TOKEN) pluginConfig.token = options.env.AOF_LOCAL_TOKEN;
+      specs.push({ use: platform, config: pluginConfig });
     }
+  }
+  for (const builtin of [...DEFAULT_TOOLS_AND_MODELS, ...DEFAULT_APPROVAL_STRATEGIES]) {
+    if (!configured.some((entry) => entry.use === builtin)) specs.push({ use: builtin });
   }
   if (!configured.some((entry) => entry.use === DEFAULT_STORE)) specs.push({ use: DEFAULT_STORE });
   return specs;

@@ -16,6 +16,7 @@ import type {
   ToolDescriptor,
 } from '@aof/api';
 import type { Registry } from 'prom-client';
+import type { TaskResume } from '../../sandbox/protocol.js';
 import { Admission, AdmissionClosedError, SHUTTING_DOWN_REPLY, type Release } from './admission.js';
 import type { ExecutorOptions, TaskExecutor } from './executor.js';
 import { FlowPools, type ExecutorFactory } from './flow-pools.js';
@@ -65,6 +66,8 @@ export interface TaskSubmission {
   /** Undefined when no loaded agent has that name: the outcome says so. */
   agent: LoadedAgent | undefined;
   message: InboundMessage;
+  /** Continues a run suspended for approval: the approved call runs first, exactly as approved. */
+  resume?: TaskResume;
 }
 
 export interface RuntimeStats {
@@ -195,7 +198,7 @@ export class AgentRuntime {
     const memory = this.#memory.settings(flow);
     const key = memoryKey(flowName, message);
     const history = await this.#loadHistory(key, memory, flowName);
-    const request = this.#builder.request({ requestId, flow, plan, env, message, history });
+    const request = this.#builder.request({ requestId, flow, plan, env, message, history, ...(submission.resume !== undefined && { resume: submission.resume }) });
     const limits = { taskTimeoutMs: this.#builder.taskTimeoutMs, maxMemoryMb: options.maxMemoryMb };
 
     const timer = setTimeout(() => controller.abort(ABORT_TIMEOUT), limits.taskTimeoutMs + HARD_DEADLINE_GRACE_MS);
@@ -209,12 +212,13 @@ export class AgentRuntime {
       body = error instanceof RuntimeUnavailableError
         ? { status: 'error', reply: error.message, tokensUsed: 0, errorCode: 'runtime_unavailable', detail: error.message }
         : failureOutcome(error, controller.signal.reason, limits);
-      // Remembered like any failed turn, so "try again" has its context.
-      remember = [{ role: 'user', content: message.text }, { role: 'assistant', content: body.reply }];
+      // Remembered like any failed turn, so "try again" has its context (a resumed run's question already is).
+      const answer: ChatMessage = { role: 'assistant', content: body.reply };
+      remember = submission.resume === undefined ? [{ role: 'user', content: message.text }, answer] : [answer];
     } finally {
       clearTimeout(timer);
     }
-    if (body.status !== 'ok') {
+    if (body.status !== 'ok' && body.status !== 'awaiting_approval') {
       this.#deps.logger.warn({ request_id: requestId, flow: flowName, agent: plan.agent.name, status: body.status, code: body.errorCode, detail: body.detail }, 'sandbox task failed');
     }
     await this.#remember(key, remember, memory, flowName);

@@ -14,7 +14,8 @@ import type {
   ModelInstance,
   ToolDescriptor,
 } from '@aof/api';
-import type { TaskAgent, TaskMessage, TaskModules, TaskRequest } from '../../sandbox/protocol.js';
+import type { TaskAgent, TaskMessage, TaskModules, TaskRequest, TaskResume } from '../../sandbox/protocol.js';
+import { taskApprovalPolicy } from '../approvals/task-policy.js';
 import type { DaemonEnv } from './sandbox-env.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
@@ -55,6 +56,8 @@ export interface TaskInput {
   env: Record<string, string>;
   message: InboundMessage;
   history: ChatMessage[];
+  /** Continues a run suspended for approval with the approved call. */
+  resume?: TaskResume;
 }
 
 export class TaskBuilder {
@@ -133,6 +136,9 @@ export class TaskBuilder {
     };
     if (context.namespace !== undefined) request.flow.namespace = context.namespace;
     if (context.cluster_name !== undefined) request.flow.cluster = context.cluster_name;
+    const approval = taskApprovalPolicy(input.flow);
+    if (approval !== undefined) request.approval = approval;
+    if (input.resume !== undefined) request.resume = input.resume;
     return request;
   }
 }

@@ -5,7 +5,7 @@
 import type { TaskResult } from '../../sandbox/protocol.js';
 import { SandboxFailure } from './executor.js';
 
-export type OutcomeStatus = 'ok' | 'error' | 'busy' | 'timeout' | 'crashed' | 'out_of_memory';
+export type OutcomeStatus = 'ok' | 'error' | 'busy' | 'timeout' | 'crashed' | 'out_of_memory' | 'awaiting_approval';
 
 export interface TaskOutcome {
   requestId: string;
@@ -44,6 +44,8 @@ export function timeoutReply(taskTimeoutMs: number): string {
 export function resultOutcome(result: TaskResult, limits: FailureLimits): OutcomeBody {
   const tokensUsed = result.usage.inputTokens + result.usage.outputTokens;
   if (result.status === 'ok') return { status: 'ok', reply: result.reply, result, tokensUsed };
+  // The approval service posts the request and keeps `result.pending` until someone decides.
+  if (result.status === 'awaiting_approval') return { status: 'awaiting_approval', reply: result.reply, result, tokensUsed };
   const code = result.error?.code ?? 'internal';
   const body: OutcomeBody = code === 'timeout'
     ? { status: 'timeout', reply: timeoutReply(limits.taskTimeoutMs), result, tokensUsed, errorCode: code }

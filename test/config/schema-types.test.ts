@@ -16,7 +16,7 @@ const daemon: DeepRequired<DaemonConfig> = {
   kind: 'DaemonConfig',
   metadata,
   spec: {
-    server: { port: 8080, host: '0.0.0.0', cors: true, timeout_secs: 30, body_limit_bytes: 1048576, cluster_mode: true, redis_url: 'redis://redis:6379', node_id: 'aof-0' },
+    server: { port: 8080, host: '0.0.0.0', cors: true, timeout_secs: 30, body_limit_bytes: 1048576, shutdown_grace_secs: 30, cluster_mode: true, redis_url: 'redis://redis:6379', node_id: 'aof-0' },
     platforms: { slack: { enabled: true, bot_token_env: 'SLACK_BOT_TOKEN', app_id: 'A1' } },
     agents: { directory: './agents', watch: true, recursive: true },
     flows: { enabled: true, directory: './flows', watch: true, recursive: true },
@@ -26,7 +26,7 @@ const daemon: DeepRequired<DaemonConfig> = {
     memory: { max_messages: 50, ttl_secs: 86400 },
     limits: { global: rate, per_organization: rate, per_flow: rate, per_user: rate },
     logging: { level: 'debug', format: 'pretty' },
-    admin: { enabled: true, token: 'admin-token', token_env: 'AOF_ADMIN_TOKEN', prefix: '/admin' },
+    admin: { enabled: true, token: 'admin-token', token_env: 'AOF_ADMIN_TOKEN', prefix: '/admin', port: 9090 },
     plugins: [{ use: '@acme/aof-plugin-jira', enabled: true, config: { url: 'https://jira.example.com' } }],
   },
 };

@@ -166,6 +166,8 @@ export interface DaemonConfigSpec {
     cors?: boolean;
     timeout_secs?: number;
     body_limit_bytes: number;
+    /** On SIGTERM, how long running tasks may finish before they are stopped (the schema defaults it to 30). */
+    shutdown_grace_secs?: number;
     cluster_mode?: boolean;
     redis_url?: string;
     node_id?: string;
@@ -189,7 +191,7 @@ export interface DaemonConfigSpec {
   memory: { max_messages: number; ttl_secs: number };
   limits?: DaemonLimits;
   logging: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; format: 'json' | 'pretty' };
-  admin: { enabled: boolean; token?: string; token_env?: string; prefix?: string };
+  admin: { enabled: boolean; token?: string; token_env?: string; prefix?: string; port?: number };
   /** Plugin names written as plain strings are loaded as `{ use: name, enabled: true }`. */
   plugins: PluginEntry[];
   /** Fields this daemon does not know stay in the data (they are reported as warnings). */

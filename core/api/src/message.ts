@@ -36,6 +36,17 @@ export interface OutboundReply {
   text: string;
   /** Reply to this inbound message id, where the platform threads by message. */
   replyTo?: string;
+  /** How the kernel handled the message; platforms that answer synchronously (local) report it. */
+  outcome?: ReplyOutcome;
+}
+
+export interface ReplyOutcome {
+  requestId: string;
+  flow: string | null;
+  agent: string | null;
+  /** ok, error, busy, rate_limited, timeout, awaiting_approval, ... */
+  status: string;
+  latencyMs: number;
 }
 
 export interface SentMessage {

@@ -1,4 +1,5 @@
-import type { PlatformInstance } from './platform.js';
+import type { InboundMessage } from './message.js';
+import type { ApprovalMode, PlatformInstance } from './platform.js';
 import type { Scorer } from './scorer.js';
 import type { ServiceRef } from './services.js';
 import type { StateStore } from './store.js';
@@ -49,9 +50,43 @@ export interface ModelInstance extends Lifecycle {
   defaultBaseUrls?: Record<string, string>;
 }
 
+/** How a request is posted: with reactions or buttons (platform capabilities), or `command`: a plain message asking for `/approve ID`. */
+export type ApprovalPostMode = ApprovalMode | 'command';
+
+/** What one event means for a request. The kernel alone decides whether it counts (approvers, N of M, expiry). */
+export type ApprovalVote = 'approve' | 'deny' | 'withdraw';
+
+/** What a strategy knows about the request an event refers to (the kernel found it by message id, button value or command id). */
+export interface ApprovalVoteContext {
+  request: {
+    /** The id people type in `/approve ID` and buttons carry as their value. */
+    id: string;
+    flow: string;
+    /** How the request was actually posted (a platform without the strategy's mode gets another). */
+    mode: ApprovalPostMode;
+    /** The posted approval message, when the platform returned one. */
+    messageId?: string;
+    /** Epoch milliseconds after which the kernel refuses every vote. */
+    expiresAt: number;
+  };
+  /** The platform's own approve/deny reaction names (`PlatformInstance.approvalReactions`), when it has any. */
+  platformReactions?: { approve: readonly string[]; deny: readonly string[] };
+  /** Epoch milliseconds the event is judged at. */
+  now: number;
+}
+
+/**
+ * An approval strategy: how a request is posted and how an event (reaction, button, command)
+ * reads as a vote. Who may vote, how many approvals are needed, self-approval and expiry are
+ * kernel rules a strategy cannot loosen; a strategy can only narrow them by ignoring events.
+ */
 export interface ApprovalInstance extends Lifecycle {
   /** Strategy name flows pick with `approval.strategy`. */
   strategy: string;
+  /** How to post requests (default `reaction`); the kernel falls back to the platform's preferred mode, then to `command`. */
+  mode?: ApprovalPostMode;
+  /** The vote `event` casts on the request in `context`, or undefined when it is not one (ignored). */
+  interpret(event: InboundMessage, context: ApprovalVoteContext): ApprovalVote | undefined;
 }
 
 export interface StoreInstance extends Lifecycle {

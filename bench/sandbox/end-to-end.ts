@@ -1,0 +1,104 @@
+/**
+ * `npm run build && node dist/bench/sandbox/end-to-end.js`: messages per second through the
+ * whole daemon (HTTP -> local platform -> router -> per-flow pool -> agent loop -> reply) with
+ * the `command` model and the `echo` tool, for 1, 10 and 100 flows. The daemon runs as its own
+ * process (`node core/main.js`), autocannon drives it over loopback.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const DURATION_SECS = Number(process.env.BENCH_DURATION_SECS ?? 8);
+const CONNECTIONS = 50;
+const FLOW_COUNTS = [1, 10, 100];
+
+async function writeDeployment(dir: string, flows: number): Promise<string> {
+  await mkdir(path.join(dir, 'flows'), { recursive: true });
+  await mkdir(path.join(dir, 'agents'), { recursive: true });
+  await writeFile(path.join(dir, 'agents', 'echo.yaml'), [
+    'apiVersion: aof.dev/v1', 'kind: Agent', 'metadata:', '  name: echo-agent', 'spec:', '  model: command', '  tools: [echo]', '',
+  ].join('\n'));
+  const docs = Array.from({ length: flows }, (_, i) => [
+    'apiVersion: aof.dev/v1', 'kind: AgentFlow', 'metadata:', `  name: flow-${i}`, 'spec:', '  trigger:', '    type: Local',
+    '    config:', `      channels: [c${i}]`, '  agents:', '    - name: echo-agent', '  memory:', '    max_messages: 0',
+  ].join('\n'));
+  await writeFile(path.join(dir, 'flows', 'flows.yaml'), `${docs.join('\n---\n')}\n`);
+  const config = path.join(dir, 'daemon-config.yaml');
+  await writeFile(config, [
+    'apiVersion: aof.dev/v1', 'kind: DaemonConfig', 'metadata:', '  name: bench', 'spec:',
+    '  server:', '    port: 0', '    host: 127.0.0.1',
+    '  logging:', '    level: warn',
+    '  runtime:', '    max_concurrent_tasks: 200', '    max_tasks_per_user: 100000', '    queue_size: 10000', '',
+  ].join('\n'));
+  return config;
+}
+
+async function startDaemon(config: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'core/main.js'), '--config', config, '--port', '0', '--log-level', 'info'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'daemon ready' && entry.port !== undefined) resolve(entry.port);
+      } catch {
+        // not a log line
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}`)));
+  });
+  // Drain stdout so a full pipe never blocks the daemon.
+  lines.on('line', () => undefined);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function load(url: string, flows: number, durationSecs: number): Promise<autocannon.Result> {
+  let n = 0;
+  return autocannon({
+    url: `${url}/platforms/local/messages?wait=true`,
+    connections: CONNECTIONS,
+    duration: durationSecs,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{
+      setupRequest: (request) => {
+        n++;
+        return { ...request, body: JSON.stringify({ channel: `c${n % flows}`, user: `u${n % 500}`, text: `echo message ${n}` }) };
+      },
+    }],
+  });
+}
+
+async function main(): Promise<void> {
+  console.log(`# End to end through the local platform: ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}`);
+  console.log(`# ${CONNECTIONS} connections, ${DURATION_SECS} s per size, command model + echo tool, ?wait=true\n`);
+  console.log('| flows | msg/s | p50 ms | p99 ms | errors | non-2xx |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const flows of FLOW_COUNTS) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aof-bench-e2e-'));
+    const config = await writeDeployment(dir, flows);
+    const daemon = await startDaemon(config);
+    try {
+      // Warm-up: every flow's pool starts its workers before the measured run.
+      await load(daemon.url, flows, 5);
+      const result = await load(daemon.url, flows, DURATION_SECS);
+      console.log(`| ${flows} | ${Math.round(result.requests.average).toLocaleString('en-US')} | ${result.latency.p50} | ${result.latency.p99} | ${result.errors} | ${result.non2xx} |`);
+    } finally {
+      const exited = once(daemon.child, 'exit');
+      daemon.child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+await main();

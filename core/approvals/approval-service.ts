@@ -1,0 +1,279 @@
+/**
+ * The ApprovalService: the only place approval decisions are made. It suspends a run whose tool
+ * call needs approval (durably, in the StateStore), posts the request, counts votes by the rules
+ * in tally.ts, completes each request exactly once (a `set ifAbsent` lock, so two approvals
+ * arriving together run the command once), expires requests, and resumes approved runs.
+ */
+import type { ApprovalInstance, ApprovalVote, InboundMessage, Logger, MetricsService, PlatformInstance, StateStore } from '@aof/api';
+import type { AgentRuntime } from '../runtime/agent-runtime.js';
+import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
+import { newApprovalId } from './approval-ids.js';
+import { ApprovalPoster, chooseMode } from './approval-posting.js';
+import { resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
+import { ApprovalStore } from './approval-store.js';
+import { approvedText, closedText, deniedText, displayCommand, expiredText, IGNORED_TEXT, progressText, requestText, withdrawnText, type IgnoredReason } from './approval-text.js';
+import { chainFor, identityOf } from './approvers.js';
+import { DEFAULT_STRATEGY, isTyped, viewFromAudit, viewOf, VoteReader } from './approval-votes.js';
+import { eligibility, tally } from './tally.js';
+import { approvalTimeoutMs } from './task-policy.js';
+import type { ApprovalClaim, ApprovalGate, ApprovalRecord, FinalStatus, Identity, SuspendInput, SuspendResult } from './types.js';
+
+export interface ApprovalServiceDeps {
+  store: StateStore;
+  /** The loaded approval strategy plugins. */
+  strategies: () => readonly ApprovalInstance[];
+  platforms: () => ReadonlyMap<string, PlatformInstance>;
+  config: () => ConfigLookup;
+  runtime: Pick<AgentRuntime, 'run'>;
+  logger: Logger;
+  metrics: MetricsService;
+  /** Masks secret values in everything posted. */
+  scrub: (text: string) => string;
+  now?: () => number;
+}
+
+const VOTE_EVENTS: Readonly<Record<ApprovalVote, AuditEvent>> = { approve: 'approval', deny: 'denial', withdraw: 'withdrawal' };
+/** setTimeout's limit; a later expiry is re-armed when this fires. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function actor(identity: Identity): string {
+  return `${identity.platform}:${identity.workspace}:${identity.user}`;
+}
+
+export class ApprovalService implements ApprovalGate {
+  readonly #deps: ApprovalServiceDeps;
+  readonly #now: () => number;
+  readonly #store: ApprovalStore;
+  readonly #audit: ApprovalAudit;
+  readonly #poster: ApprovalPoster;
+  readonly #votes: VoteReader;
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #expiring = new Set<Promise<void>>();
+
+  constructor(deps: ApprovalServiceDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#store = new ApprovalStore(deps.store, this.#now);
+    this.#audit = new ApprovalAudit(deps.logger, this.#store, deps.metrics);
+    this.#poster = new ApprovalPoster({ platforms: deps.platforms, scrub: deps.scrub, logger: deps.logger, now: this.#now });
+    this.#votes = new VoteReader({ strategies: deps.strategies, platforms: deps.platforms, logger: deps.logger, now: this.#now });
+  }
+
+  async suspend(input: SuspendInput): Promise<SuspendResult> {
+    const { message, flow } = input;
+    const pending = input.outcome.result?.pending;
+    const flowName = flow.flow.metadata.name;
+    const refused = (why: string, reply: string): SuspendResult => {
+      this.#deps.logger.warn({ request_id: input.requestId, flow: flowName, reason: why }, 'tool call needs approval but no request was made');
+      return { status: 'error', reply, delivered: false };
+    };
+    if (pending === undefined) return refused('no_pending_call', 'The agent stopped for an approval but did not say for what, so nothing was run.');
+    const command = displayCommand(pending.command.tool, pending.command.argv);
+    const approval = flow.flow.spec.approval;
+    const chain = chainFor(approval, pending.chain);
+    if (chain === undefined) {
+      return refused('no_approvers', `\`${this.#deps.scrub(command)}\` needs an approval, but flow ${flowName} names no approvers ` +
+        '(approval.allowed_users or approval.chains), so it was not run.');
+    }
+    const strategyName = approval?.strategy ?? DEFAULT_STRATEGY;
+    const strategy = this.#votes.strategy(strategyName);
+    if (strategy === undefined) {
+      return refused('unknown_strategy', `\`${this.#deps.scrub(command)}\` needs an approval, but the approval strategy "${strategyName}" is not loaded on this daemon, so it was not run.`);
+    }
+    const now = this.#now();
+    const context = flow.flow.spec.context ?? {};
+    const record: ApprovalRecord = {
+      id: newApprovalId(),
+      status: 'pending',
+      flow: flowName,
+      agent: input.agent,
+      requestId: input.requestId,
+      requester: identityOf(message),
+      channel: { id: message.channel.id, ...(message.channel.name !== undefined && { name: message.channel.name }) },
+      ...(message.thread !== undefined && { thread: message.thread }),
+      messageId: message.id,
+      command: this.#deps.scrub(command),
+      classification: pending.classification,
+      reason: pending.reason,
+      ...(context.cluster_name !== undefined && { cluster: context.cluster_name }),
+      ...(context.namespace !== undefined && { namespace: context.namespace }),
+      chain,
+      selfApproval: approval?.self_approval === true,
+      strategy: strategyName,
+      mode: chooseMode(strategy.mode ?? 'reaction', this.#deps.platforms().get(message.platform)),
+      createdAt: now,
+      expiresAt: now + approvalTimeoutMs(flow),
+    };
+    try {
+      await this.#store.create(record, { pending, text: message.text });
+    } catch (error) {
+      this.#deps.logger.error({ flow: flowName, err: error }, 'could not store the approval request');
+      return refused('store_failed', `\`${record.command}\` needs an approval, but the request could not be recorded, so it was not run. Please try again.`);
+    }
+    const text = requestText(record);
+    try {
+      const posted = await this.#poster.postRequest(record, text);
+      if (posted !== undefined && record.mode !== 'command') {
+        record.approvalMessageId = posted;
+        await this.#store.save(record);
+        await this.#store.indexMessage(record.requester.platform, record.channel.id, posted, record.id);
+      }
+    } catch (error) {
+      this.#deps.logger.error({ approval_id: record.id, err: error }, 'could not post the approval request');
+      await this.#close(record, 'failed', { reason: 'not_posted' });
+      return refused('not_posted', `\`${record.command}\` needs an approval, but the request could not be posted, so it was not run.`);
+    }
+    await this.#audit.record(record, 'requested', {
+      strategy: record.strategy,
+      mode: record.mode,
+      approvers: chain.approvers,
+      require: chain.require,
+      self_approval: record.selfApproval,
+      reason: record.reason,
+      expires_at: new Date(record.expiresAt).toISOString(),
+      ...(record.approvalMessageId !== undefined && { approval_message_id: record.approvalMessageId }),
+    });
+    this.#schedule(record);
+    return { status: 'awaiting_approval', reply: text, delivered: true };
+  }
+
+  async claim(message: InboundMessage): Promise<ApprovalClaim | undefined> {
+    const id = await this.#votes.requestOf(message, this.#store);
+    if (id === undefined) return undefined;
+    const record = await this.#store.record(id);
+    const view = record === undefined ? viewFromAudit(id, await this.#store.auditTrail(id)) : viewOf(record);
+    if (view === undefined) return undefined;
+    const reading = this.#votes.read(message, view);
+    if (reading === undefined) {
+      if (isTyped(message)) return undefined;
+      return { approvalId: id, settle: async () => this.#deps.logger.debug({ approval_id: id, kind: message.kind }, 'event on an approval message is not a vote') };
+    }
+    if ('refusedByStrategy' in reading) return { approvalId: id, settle: async () => this.#ignore(id, message, 'strategy', await this.#store.record(id)) };
+    return { approvalId: id, settle: () => this.#settle(id, message, reading.vote) };
+  }
+
+  /** Re-arms the expiry of every pending request (after a restart); those already past expire now. */
+  async restore(): Promise<void> {
+    for (const id of await this.#store.pendingIds()) {
+      const record = await this.#store.record(id);
+      if (record !== undefined) this.#schedule(record);
+    }
+  }
+
+  /** Stops the expiry clocks (pending requests stay in the store for the next start). */
+  async close(): Promise<void> {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    await Promise.allSettled(this.#expiring);
+  }
+
+  async #settle(id: string, message: InboundMessage, vote: ApprovalVote): Promise<void> {
+    const record = await this.#store.record(id);
+    if (record === undefined) return this.#ignore(id, message, 'closed');
+    if (this.#now() >= record.expiresAt) {
+      await this.#expire(record);
+      return this.#ignore(id, message, 'closed');
+    }
+    const action = message.kind === 'button' ? message.action?.messageId : undefined;
+    if (action !== undefined && record.approvalMessageId !== undefined && action !== record.approvalMessageId) {
+      return this.#ignore(id, message, 'other_message', record);
+    }
+    const voter = identityOf(message);
+    const eligible = eligibility(record, voter, vote);
+    if (!eligible.ok) return this.#ignore(id, message, eligible.reason, record, vote);
+    const votes = await this.#store.addVote(record, { voter, vote, at: this.#now() });
+    await this.#audit.record(record, VOTE_EVENTS[vote], { actor: actor(voter), actor_name: voter.name ?? null });
+    const result = tally(record, votes);
+    if (result.state === 'pending') {
+      const text = vote === 'withdraw' ? withdrawnText(record, result.approvers.length) : progressText(record, result.approvers.length);
+      if (isTyped(message)) await this.#poster.answer(message, text, 'recorded', record.flow);
+      return;
+    }
+    if (!await this.#store.complete(record.id, result.state)) return this.#ignore(id, message, 'closed');
+    this.#cancelTimer(record.id);
+    if (result.state === 'denied') {
+      await this.#store.clear(record.id);
+      await this.#audit.record(record, 'denied', { actor: actor(result.by) });
+      const text = deniedText(record, result.by);
+      if (isTyped(message)) await this.#poster.answer(message, text, 'denied', record.flow);
+      return this.#poster.toThread(record, text, 'denied');
+    }
+    if (isTyped(message)) await this.#poster.answer(message, approvedText(record, result.approvers), 'approved', record.flow);
+    await this.#execute(record, result.approvers);
+  }
+
+  /** Runs the approved call once (the caller holds the completion lock) and posts what happened. */
+  async #execute(record: ApprovalRecord, approvers: Identity[]): Promise<void> {
+    const run = await this.#store.run(record.id);
+    await this.#store.clear(record.id);
+    await this.#audit.record(record, 'approved', { approvers: approvers.map(actor) });
+    await this.#poster.toThread(record, approvedText(record, approvers), 'approved');
+    if (run === undefined) {
+      await this.#audit.record(record, 'failed', { reason: 'run_state_missing' });
+      return this.#poster.toThread(record, `The suspended run of ${record.id} was not found, so \`${record.command}\` was not run.`, 'error');
+    }
+    const resumed = await resumeApproved(record, run, { runtime: this.#deps.runtime, config: this.#deps.config, now: this.#now });
+    if ('error' in resumed) {
+      await this.#audit.record(record, 'failed', { reason: resumed.error });
+      return this.#poster.toThread(record, resumed.error, 'error');
+    }
+    const { outcome, message, flow } = resumed;
+    await this.#audit.record(record, 'executed', { result: resultSummary(outcome) });
+    if (outcome.status === 'awaiting_approval') {
+      // The run went on and reached another call that needs approval: a new request of its own.
+      const next = await this.suspend({ requestId: outcome.requestId, message, flow, agent: record.agent, outcome });
+      if (!next.delivered) await this.#poster.toThread(record, next.reply, next.status);
+      return;
+    }
+    await this.#poster.toThread(record, outcome.reply, outcome.status);
+  }
+
+  async #ignore(id: string, message: InboundMessage, reason: IgnoredReason | 'closed', record?: ApprovalRecord, vote?: ApprovalVote): Promise<void> {
+    const voter = identityOf(message);
+    if (record !== undefined) await this.#audit.record(record, 'vote_ignored', { actor: actor(voter), reason, ...(vote !== undefined && { vote }) });
+    else this.#deps.logger.info({ approval_id: id, actor: actor(voter), reason }, 'approval event ignored');
+    if (!isTyped(message)) return;
+    const text = reason === 'closed' ? closedText(id, await this.#store.completed(id)) : IGNORED_TEXT[reason](id);
+    await this.#poster.answer(message, text, 'ignored', record?.flow ?? null);
+  }
+
+  async #expire(record: ApprovalRecord): Promise<void> {
+    if (!await this.#store.complete(record.id, 'expired')) return;
+    this.#cancelTimer(record.id);
+    await this.#store.clear(record.id);
+    await this.#audit.record(record, 'expired');
+    await this.#poster.toThread(record, expiredText(record), 'expired');
+  }
+
+  /** Completes a request that never got going (not posted): nothing left pending, the reason audited. */
+  async #close(record: ApprovalRecord, status: FinalStatus, fields: Record<string, unknown>): Promise<void> {
+    try {
+      if (await this.#store.complete(record.id, status)) await this.#store.clear(record.id);
+    } catch (error) {
+      this.#deps.logger.warn({ approval_id: record.id, err: error }, 'could not clear the approval request');
+    }
+    await this.#audit.record(record, 'failed', fields);
+  }
+
+  #schedule(record: ApprovalRecord): void {
+    this.#cancelTimer(record.id);
+    const delay = Math.max(0, record.expiresAt - this.#now());
+    const timer = setTimeout(() => {
+      this.#timers.delete(record.id);
+      if (delay > MAX_TIMER_MS) return this.#schedule(record);
+      const work = this.#expire(record).catch((error: unknown) => {
+        this.#deps.logger.error({ approval_id: record.id, err: error }, 'could not expire the approval request');
+      });
+      this.#expiring.add(work);
+      void work.finally(() => this.#expiring.delete(work));
+    }, Math.min(delay, MAX_TIMER_MS));
+    // Expiry is bookkeeping: it must not keep a stopping daemon (or a test) alive.
+    timer.unref();
+    this.#timers.set(record.id, timer);
+  }
+
+  #cancelTimer(id: string): void {
+    clearTimeout(this.#timers.get(id));
+    this.#timers.delete(id);
+  }
+}

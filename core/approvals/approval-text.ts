@@ -1,0 +1,74 @@
+/**
+ * What people read about a request: the request itself (exact command, flow, cluster and
+ * namespace, who must approve and by when, how to answer) and each outcome. Plain Markdown;
+ * the platform turns it into its own format. Masking secrets is the caller's job.
+ */
+import type { ApprovalPostMode } from '@aof/api';
+import { displayName } from './approvers.js';
+import type { ApprovalRecord, Identity } from './types.js';
+
+/** Shows argv as one line a person can read unambiguously: arguments with spaces or quotes are quoted. */
+export function displayCommand(tool: string, argv: readonly string[]): string {
+  return [tool, ...argv].map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
+function instructions(mode: ApprovalPostMode, id: string): string {
+  const typed = `reply \`/approve ${id}\` or \`/deny ${id}\``;
+  if (mode === 'reaction') return `React with ✅ to approve or ❌ to deny (or ${typed}).`;
+  if (mode === 'button') return `Use the Approve or Deny button (or ${typed}).`;
+  return `To decide, ${typed}.`;
+}
+
+function when(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function requestText(record: ApprovalRecord): string {
+  const where = [`flow ${record.flow}`, record.cluster && `cluster ${record.cluster}`, record.namespace && `namespace ${record.namespace}`]
+    .filter(Boolean).join(', ');
+  const { chain } = record;
+  const minutes = Math.max(1, Math.round((record.expiresAt - record.createdAt) / 60_000));
+  return [
+    `**Approval needed** (${record.id}) to run:`,
+    `\`${record.command}\``,
+    `Where: ${where}. Why: ${record.reason} (${record.classification}).`,
+    `Asked by ${displayName(record.requester)}.`,
+    `Needs ${chain.require} of ${chain.approvers.length} approvers (chain ${chain.name}): ${chain.approvers.join(', ')}` +
+      `${record.selfApproval ? '' : '; the requester cannot approve their own request'}.`,
+    `Expires at ${when(record.expiresAt)} (in ${minutes} min).`,
+    instructions(record.mode, record.id),
+  ].join('\n');
+}
+
+export function approvedText(record: ApprovalRecord, approvers: readonly Identity[]): string {
+  return `✅ Approved by ${approvers.map(displayName).join(', ')} (${approvers.length} of ${record.chain.require}): running \`${record.command}\`.`;
+}
+
+export function deniedText(record: ApprovalRecord, by: Identity): string {
+  return `❌ Denied by ${displayName(by)}: \`${record.command}\` was not run.`;
+}
+
+export function expiredText(record: ApprovalRecord): string {
+  return `⌛ Request ${record.id} expired at ${when(record.expiresAt)} without enough approvals: \`${record.command}\` was not run.`;
+}
+
+export function progressText(record: ApprovalRecord, approvals: number): string {
+  return `Approval of ${record.id} recorded: ${approvals} of ${record.chain.require} needed.`;
+}
+
+export function withdrawnText(record: ApprovalRecord, approvals: number): string {
+  return `Approval of ${record.id} withdrawn: ${approvals} of ${record.chain.require} needed.`;
+}
+
+export type IgnoredReason = 'not_an_approver' | 'self_approval' | 'strategy' | 'other_message';
+
+export const IGNORED_TEXT: Readonly<Record<IgnoredReason, (id: string) => string>> = {
+  not_an_approver: (id) => `You are not an approver of ${id}, so this does not count.`,
+  self_approval: (id) => `You asked for ${id} yourself, and this flow does not allow self-approval.`,
+  strategy: (id) => `The approval strategy of ${id} does not accept that now.`,
+  other_message: (id) => `That button does not belong to ${id}'s approval message.`,
+};
+
+export function closedText(id: string, status: string | undefined): string {
+  return status === undefined ? `Request ${id} is not pending.` : `Request ${id} is already ${status}; nothing changed.`;
+}

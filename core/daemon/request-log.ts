@@ -1,0 +1,70 @@
+import type { InboundMessage, LoadedFlow, Logger } from '@aof/api';
+import { organizationOf } from '../limits/organization.js';
+import type { RecentRequests, RequestLogLine } from '../logging/recent-requests.js';
+import type { SecretScrubber } from '../logging/secret-scrubber.js';
+import type { TaskOutcome } from '../runtime/agent-runtime.js';
+
+export interface RequestLogEntry {
+  requestId: string;
+  message: InboundMessage;
+  flow: LoadedFlow | null;
+  agent: string | null;
+  /** ok, error, busy, timeout, rate_limited, dropped, reply_failed, ... */
+  status: string;
+  latencyMs: number;
+  outcome?: TaskOutcome;
+  /** Why the message was not answered normally (dropped, refused by a limit). */
+  reason?: string;
+  /** For `rate_limited`: the limit's metric scope (`organization`, `user_tokens`, ...). */
+  limit?: string;
+}
+
+const MAX_ACTION_LENGTH = 200;
+
+/** What the agent did, in the seed's log format: the first tool call as a command line, else "reply". */
+export function actionOf(outcome: TaskOutcome | undefined): string {
+  const call = outcome?.result?.toolCalls[0];
+  if (call === undefined) return outcome?.status === 'ok' ? 'reply' : 'none';
+  const args = Array.isArray(call.args.args) ? call.args.args : Array.isArray(call.args.argv) ? call.args.argv : [];
+  return [call.name, ...args.map(String)].join(' ').slice(0, MAX_ACTION_LENGTH);
+}
+
+/**
+ * Exactly one JSON line per handled message, with the seed's fields, whatever happened to it;
+ * the newest lines are also kept for the admin API.
+ */
+export class RequestLog {
+  readonly #logger: Logger;
+  readonly #recent: RecentRequests;
+  readonly #scrubber: SecretScrubber;
+
+  constructor(logger: Logger, recent: RecentRequests, scrubber: SecretScrubber) {
+    this.#logger = logger;
+    this.#recent = recent;
+    this.#scrubber = scrubber;
+  }
+
+  write(entry: RequestLogEntry): void {
+    const { message, outcome } = entry;
+    const line: Record<string, unknown> = {
+      request_id: entry.requestId,
+      flow: entry.flow?.flow.metadata.name ?? null,
+      organization: organizationOf(entry.flow) || null,
+      platform: message.platform,
+      channel: message.channel.name ?? message.channel.id,
+      user: message.user.id,
+      agent: entry.agent,
+      action: actionOf(outcome),
+      latency_ms: entry.latencyMs,
+      tokens_used: outcome?.tokensUsed ?? 0,
+      status: entry.status,
+      ...(entry.reason !== undefined && { reason: entry.reason }),
+      ...(entry.limit !== undefined && { limit: entry.limit }),
+      ...(outcome?.errorCode !== undefined && { error_code: outcome.errorCode }),
+    };
+    this.#logger.info(line, 'request');
+    // The admin API serves these lines, so they get the same secret scrubbing as the log.
+    const kept = JSON.parse(this.#scrubber.scrub(JSON.stringify(line))) as RequestLogLine;
+    this.#recent.add({ timestamp: new Date().toISOString(), ...kept });
+  }
+}

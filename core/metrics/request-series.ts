@@ -1,0 +1,54 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+/** One handled message, as the request metrics see it. Labels stay bounded: no user ids or text. */
+export interface RequestSample {
+  flow: string;
+  platform: string;
+  agent: string;
+  organization: string;
+  status: string;
+  latencySeconds: number;
+  tokensUsed: number;
+  /** Set when the request failed: timeout, crashed, model_error, ... */
+  errorType?: string;
+}
+
+export interface RequestSeries {
+  record(sample: RequestSample): void;
+}
+
+export function requestSeries(registry: Registry): RequestSeries {
+  const requests = new Counter({
+    name: 'agentflow_requests_total',
+    help: 'Messages handled, by flow, platform and agent.',
+    labelNames: ['flow', 'platform', 'agent'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'agentflow_latency_seconds',
+    help: 'Time from receiving a message to its reply, by flow and agent.',
+    labelNames: ['flow', 'agent'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'agentflow_errors_total',
+    help: 'Failed requests, by flow and error type.',
+    labelNames: ['flow', 'error_type'],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'agentflow_tokens_used_total',
+    help: 'Model tokens used, by flow and organization.',
+    labelNames: ['flow', 'organization'],
+    registers: [registry],
+  });
+  return {
+    record(sample) {
+      requests.inc({ flow: sample.flow, platform: sample.platform, agent: sample.agent });
+      latency.observe({ flow: sample.flow, agent: sample.agent }, sample.latencySeconds);
+      if (sample.errorType !== undefined) errors.inc({ flow: sample.flow, error_type: sample.errorType });
+      if (sample.tokensUsed > 0) tokens.inc({ flow: sample.flow, organization: sample.organization }, sample.tokensUsed);
+    },
+  };
+}

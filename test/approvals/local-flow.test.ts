@@ -1,0 +1,53 @@
+/**
+ * What decides that a call waits, on the local platform: the classifier (REQUIRE_APPROVAL "true"
+ * without a list), REQUIRE_APPROVAL "false", and secret masking in replies while the
+ * conversation memory (what the model reads back) keeps the raw text.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { memoryKey } from '../../core/runtime/memory.js';
+import { callsWith, localRequest, localResult, localSays, startApprovalDaemon, type ApprovalDaemon } from './support.js';
+
+const SECRET = 'local-flow-secret-9c2f4a';
+
+describe('what waits for approval on the local platform, and what is masked', () => {
+  let t: ApprovalDaemon;
+  before(async () => {
+    t = await startApprovalDaemon();
+  });
+  after(() => t.stop());
+
+  it('lets the classifier decide when REQUIRE_APPROVAL is "true" without a list: reads run, writes and unknown commands wait', async () => {
+    assert.equal((await localSays(t, 'classify', 'alice', 'kubectl get pods')).status, 'ok');
+    const apply = await localRequest(t, 'classify', 'alice', 'kubectl apply -f web.yaml');
+    assert.match(apply.reply.reply ?? '', /classified as write/);
+    const unknown = await localRequest(t, 'classify', 'alice', 'kubectl frobnicate everything');
+    assert.match(unknown.reply.reply ?? '', /classified as write/);
+    const exec = await localRequest(t, 'classify', 'alice', 'kubectl exec web -- sh');
+    assert.match(exec.reply.reply ?? '', /classified as dangerous/);
+    assert.deepEqual(await callsWith(t, 'frobnicate'), []);
+  });
+
+  it('runs everything at once where REQUIRE_APPROVAL is "false" (the seed\'s staging flow)', async () => {
+    const deleted = await localSays(t, 'staging', 'alice', 'kubectl delete pod stg-1');
+    assert.equal(deleted.status, 'ok');
+    assert.equal(deleted.reply, 'kubectl --namespace=staging delete pod stg-1');
+  });
+
+  it('masks secret env values in replies and approval requests, and keeps them raw in memory and in the argv', async () => {
+    const described = await localSays(t, 'ops', 'erin', `kubectl describe ${SECRET}`);
+    assert.equal(described.reply, 'kubectl --namespace=prod describe [redacted]');
+    const { reply, id } = await localRequest(t, 'ops', 'erin', `kubectl delete pod ${SECRET}`);
+    assert.ok(reply.reply?.includes('`kubectl delete pod [redacted]`'), reply.reply ?? '');
+    await localSays(t, 'ops', 'bob', `/approve ${id}`);
+    const result = await localResult(t, reply.id);
+    assert.equal(result.reply, 'kubectl --namespace=prod delete pod [redacted]');
+    assert.deepEqual((await callsWith(t, SECRET)).map((call) => call.argv.at(-1)), [SECRET, SECRET]);
+
+    const memory = await t.daemon.kernel.store().listRange(memoryKey('local-approvals-flow', { platform: 'local', channel: { id: 'ops' } }), 0, -1);
+    const remembered = memory.map((line) => JSON.parse(line) as { role: string; content: string });
+    assert.ok(remembered.some((turn) => turn.role === 'assistant' && turn.content === `kubectl --namespace=prod describe ${SECRET}`), 'memory holds the raw answer');
+    assert.ok(remembered.some((turn) => turn.role === 'assistant' && turn.content === `kubectl --namespace=prod delete pod ${SECRET}`), 'and the resumed run\'s');
+    assert.ok(!t.rawLog().includes(SECRET), 'no log line carries the secret');
+  });
+});
