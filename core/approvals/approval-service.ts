@@ -134,7 +134,7 @@ export class ApprovalService implements ApprovalGate {
       ...(record.approvalMessageId !== undefined && { approval_message_id: record.approvalMessageId }),
     });
     this.#schedule(record);
-    return { status: 'awaiting_approval', reply: text, delivered: true };
+    return { status: 'awaiting_approval', reply: this.#deps.scrub(text), delivered: true };
   }
 
   async claim(message: InboundMessage): Promise<ApprovalClaim | undefined> {
