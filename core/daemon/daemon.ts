@@ -1,7 +1,6 @@
 import { AofError, ErrorCode, type ApprovalInstance, type FlowsService, type Logger, type PlatformInstance } from '@aof/api';
 import type { DestinationStream } from 'pino';
-import { adminRoutes } from '../admin/admin-routes.js';
-import { listenAdmin, type AdminListener } from '../admin/admin-server.js';
+import { mountAdmin } from '../admin/admin-mount.js';
 import { adminSettings } from '../admin/admin-settings.js';
 import { lookupIn } from '../approvals/approval-resume.js';
 import { ApprovalService } from '../approvals/approval-service.js';
@@ -127,25 +126,23 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     logger,
     services: { http: http.service, metrics, inbound: pipeline, flows },
   });
-  const routes = admin && adminRoutes({ token: admin.token, snapshot: snapshot.get, store: () => kernel.store(), recent, reload: (trigger) => reloader.get().reload(trigger) });
-  if (admin !== undefined && routes && admin.port === undefined) http.service.register(routes, { prefix: admin.prefix });
+  const adminApi = mountAdmin(admin, { snapshot: snapshot.get, store: () => kernel.store(), recent, reload: (trigger) => reloader.get().reload(trigger) }, http.service, logger);
 
-  let adminListener: AdminListener | undefined;
   let watcher: ConfigWatcher | undefined;
   const loader = new OffThreadLoader();
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    // Approval expiry clocks stop first; pending requests stay in the store and are re-armed on the next start.
-    stopped ??= (approvals.peek()?.close() ?? Promise.resolve()).then(() => stopGracefully({
+    stopped ??= stopGracefully({
       logger,
       graceMs: options.shutdownGraceMs ?? (spec.server.shutdown_grace_secs ?? DEFAULT_SHUTDOWN_GRACE_SECS) * 1000,
       drain: () => { phase = 'draining'; },
-      reloading: () => [watcher, loader],
+      // Approval expiry clocks stop too: pending requests stay in the store and are re-armed on the next start.
+      background: () => [watcher, loader, approvals.peek()],
       runtime: runtime.peek,
       pipeline,
-      listeners: () => [adminListener, http],
+      listeners: () => [adminApi, http],
       kernel,
-    }));
+    });
     return stopped;
   };
 
@@ -193,7 +190,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   const host = options.host ?? spec.server.host;
   const listening = await http.listen(options.port ?? spec.server.port, host);
-  if (admin?.port !== undefined && routes) adminListener = await listenAdmin(routes, admin.prefix, admin.port, host, logger);
+  await adminApi.listen(host);
   if (spec.agents.watch || spec.flows.watch) {
     const directories = resourceDirectories(config, options);
     watcher = await watchConfig({
@@ -213,7 +210,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const active = config.flows.filter((f) => f.active).length;
   logger.info({
     port: listening.port,
-    ...(adminListener !== undefined && { admin_port: adminListener.port }),
+    ...(adminApi.port() !== undefined && { admin_port: adminApi.port() }),
     flows: config.flows.length,
     active_flows: active,
     agents: config.agents.length,
@@ -223,7 +220,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   return {
     port: listening.port,
     host,
-    adminPort: adminListener?.port,
+    adminPort: adminApi.port(),
     kernel,
     logger,
     config: () => snapshot.get().config,

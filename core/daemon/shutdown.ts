@@ -9,8 +9,8 @@ export interface GracefulStop {
   graceMs: number;
   /** Turns /readyz not-ready and makes new message POSTs answer 503. */
   drain: () => void;
-  /** The config watcher and loader: no reload starts once the drain has. */
-  reloading: () => ReadonlyArray<{ close(): Promise<void> } | undefined>;
+  /** What starts work on its own (config watcher and loader, approval expiry clocks): stopped once the drain begins. */
+  background: () => ReadonlyArray<{ close(): Promise<void> } | undefined>;
   /** Undefined when the boot failed before the runtime existed. */
   runtime: () => AgentRuntime | undefined;
   pipeline: MessagePipeline;
@@ -40,7 +40,7 @@ export async function stopGracefully(stop: GracefulStop): Promise<void> {
       logger.error({ step: name, err: error }, 'shutdown step failed; continuing');
     }
   };
-  await step('reloading', () => Promise.all(stop.reloading().map((part) => part?.close())));
+  await step('background', () => Promise.all(stop.background().map((part) => part?.close())));
   await step('runtime', () => stop.runtime()?.close(stop.graceMs));
   await step('replies', () => withTimeout(stop.pipeline.idle(), REPLY_GRACE_MS));
   if (stop.pipeline.inFlight() > 0) logger.warn({ in_flight: stop.pipeline.inFlight() }, 'stopping with replies still unsent');

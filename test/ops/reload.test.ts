@@ -101,6 +101,16 @@ describe('reload while tasks run', () => {
   });
   after(() => t.stop());
 
+  it('keeps the flows a reload did not change as they were, so their warm sandbox pools stay', async () => {
+    const flow = (name: string) => t.daemon.config().flows.find((f) => f.flow.metadata.name === name);
+    const dev = flow('dev-flow');
+    const ask = flow('ask-flow');
+    await deployment.writeFlow('ask-flow.yaml', flowYaml('ask-flow', 'ask2'));
+    assert.equal((await t.daemon.reload()).ok, true);
+    assert.equal(flow('dev-flow'), dev);
+    assert.notEqual(flow('ask-flow'), ask);
+  });
+
   it('lets a task in a deleted flow finish and reply, then closes its pool', async () => {
     const slow = postLocal(t.url, { channel: 'ops', user: 'alice', text: 'kubectl wait 1200' });
     await waitFor(async () => (await readFile(t.kubectlLog, 'utf8').catch(() => '')).includes('"wait"'), 'the slow command to start');
