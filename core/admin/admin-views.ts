@@ -27,7 +27,7 @@ export interface ApprovalView {
   record: Record<string, unknown>;
 }
 
-export const APPROVAL_KEY_PREFIX = 'approval:';
+const APPROVAL_KEY_PREFIX = 'approval:';
 
 function sourceOf(source: SourceLocation): string {
   return `${source.file}:${source.line}`;
@@ -52,14 +52,17 @@ export function agentView(agent: LoadedAgent): AgentView {
 }
 
 /**
- * Suspended approvals as the approval service stores them (JSON objects under `approval:`).
- * A key that holds anything else (a list, an index) is not an approval record and is skipped.
+ * Pending approvals as the approval service stores them: one JSON record at `approval:<id>`.
+ * Its companions (`approval:<id>:votes`, `:run`, `:audit`, ..., `approval:msg:...`) have more
+ * segments and are not listed; a record that is not a JSON object is skipped.
  */
 export async function approvalViews(store: StateStore): Promise<ApprovalView[]> {
   const views: ApprovalView[] = [];
   for (const key of (await store.keys(APPROVAL_KEY_PREFIX)).sort()) {
+    const id = key.slice(APPROVAL_KEY_PREFIX.length);
+    if (id === '' || id.includes(':')) continue;
     const record = await readRecord(store, key);
-    if (record !== undefined) views.push({ id: key.slice(APPROVAL_KEY_PREFIX.length), record });
+    if (record !== undefined) views.push({ id, record });
   }
   return views;
 }

@@ -2,7 +2,7 @@ import { DEFAULT_ADMIN_PREFIX } from '../admin/admin-settings.js';
 import type { CliIo } from './io.js';
 
 /** A failed admin API call; aofctl prints the message and exits 1. */
-export class AdminClientError extends Error {}
+class AdminClientError extends Error {}
 
 export interface AdminTarget {
   /** `--server`: the daemon's URL; a path in it replaces the default `/admin` prefix. */
@@ -25,7 +25,9 @@ export async function adminRequest<T>(target: AdminTarget, method: 'GET' | 'POST
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
   } catch (error) {
-    throw new AdminClientError(`cannot reach ${url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+    // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a DNS failure, ...).
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    throw new AdminClientError(`cannot reach ${url}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   const payload = await response.json().catch(() => undefined) as T | { message?: string } | undefined;
   if (!response.ok) {

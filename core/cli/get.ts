@@ -52,13 +52,17 @@ function agentsTable(agents: AgentView[]): string {
   return formatTable(['NAME', 'MODEL', 'TOOLS', 'SOURCE'], agents.map((agent) => [agent.name, agent.model, agent.tools.join(',') || '-', agent.source]));
 }
 
+/** The approval service's records: `requester` is an identity ({user, name, ...}), `expiresAt` epoch ms. */
 function approvalsTable(approvals: ApprovalView[]): string {
-  const field = (record: Record<string, unknown>, key: string): string => (typeof record[key] === 'string' ? record[key] : '-');
-  return formatTable(['ID', 'FLOW', 'STATUS', 'REQUESTED BY'], approvals.map((approval) => [
-    approval.id,
-    field(approval.record, 'flow'),
-    field(approval.record, 'status'),
-    field(approval.record, 'requester'),
+  const text = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '-');
+  const who = (value: unknown): string => {
+    if (typeof value !== 'object' || value === null) return text(value);
+    const identity = value as { user?: unknown; name?: unknown };
+    return text(identity.name) === '-' ? text(identity.user) : text(identity.name);
+  };
+  const when = (value: unknown): string => (typeof value === 'number' ? new Date(value).toISOString() : '-');
+  return formatTable(['ID', 'FLOW', 'STATUS', 'REQUESTED BY', 'EXPIRES', 'COMMAND'], approvals.map(({ id, record }) => [
+    id, text(record.flow), text(record.status), who(record.requester), when(record.expiresAt), text(record.command),
   ]));
 }
 

@@ -69,9 +69,14 @@ describe('admin API', () => {
 
   it('lists pending approvals from the store', async () => {
     assert.deepEqual((await admin(t, 'GET', 'approvals', { token: TOKEN })).body, { approvals: [] });
-    await t.daemon.kernel.store().set('approval:apr-1', JSON.stringify({ flow: 'ops-flow', status: 'pending', requester: 'alice' }));
+    // As the approval service stores a pending request: the record, and companions that are not listed.
+    const record = { id: 'apr-1', status: 'pending', flow: 'ops-flow', requester: { platform: 'local', workspace: '', user: 'alice' }, command: 'kubectl delete pod web-1', expiresAt: Date.UTC(2030, 0, 1) };
+    const store = t.daemon.kernel.store();
+    await store.set('approval:apr-1', JSON.stringify(record));
+    await store.listPush('approval:apr-1:votes', '{}');
+    await store.set('approval:msg:local:ops:m1', 'apr-1');
     const { body } = await admin(t, 'GET', 'approvals', { token: TOKEN });
-    assert.deepEqual(body, { approvals: [{ id: 'apr-1', record: { flow: 'ops-flow', status: 'pending', requester: 'alice' } }] });
+    assert.deepEqual(body, { approvals: [{ id: 'apr-1', record }] });
   });
 
   it('returns the last request log entries', async () => {
@@ -101,7 +106,7 @@ describe('admin API', () => {
     assert.equal((JSON.parse(json.stdout) as unknown[]).length, 3);
 
     const approvals = await aofctl(['get', 'approvals', '--server', t.url, '--token', TOKEN]);
-    assert.match(approvals.stdout, /^apr-1\s+ops-flow\s+pending\s+alice$/m);
+    assert.match(approvals.stdout, /^apr-1\s+ops-flow\s+pending\s+alice\s+2030-01-01T00:00:00\.000Z\s+kubectl delete pod web-1$/m);
   });
 
   it('makes aofctl fail clearly without the right token', async () => {
