@@ -13,10 +13,8 @@ import { RecentRequests } from '../logging/recent-requests.js';
 import { SecretScrubber } from '../logging/secret-scrubber.js';
 import { secretValues } from '../logging/secret-values.js';
 import { createMetrics } from '../metrics/metrics.js';
-import { ConfigReloader, type ReloadReport } from '../reload/config-reloader.js';
-import { watchConfig, type ConfigWatcher } from '../reload/config-watcher.js';
-import { OffThreadLoader } from '../reload/off-thread-loader.js';
-import { resourceDirectories } from '../reload/watch-targets.js';
+import type { ReloadReport } from '../reload/config-reloader.js';
+import { HotReload } from '../reload/hot-reload.js';
 import type { FlowRouter } from '../router/flow-router.js';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { buildSnapshot, type ConfigSnapshot } from './config-snapshot.js';
@@ -103,7 +101,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const snapshot = late<ConfigSnapshot>('the configuration');
   const runtime = late<AgentRuntime>('the agent runtime');
   const limits = late<RateLimits>('the rate limits');
-  const reloader = late<ConfigReloader>('the config reloader');
+  const hotReload = late<HotReload>('hot reload');
   const approvals = late<ApprovalService>('the approval service');
   const recent = new RecentRequests();
   let platforms = new Map<string, PlatformInstance>();
@@ -126,10 +124,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     logger,
     services: { http: http.service, metrics, inbound: pipeline, flows },
   });
-  const adminApi = mountAdmin(admin, { snapshot: snapshot.get, store: () => kernel.store(), recent, reload: (trigger) => reloader.get().reload(trigger) }, http.service, logger);
+  const adminApi = mountAdmin(admin, { snapshot: snapshot.get, store: () => kernel.store(), recent, reload: (trigger) => hotReload.get().reload(trigger) }, http.service, logger);
 
-  let watcher: ConfigWatcher | undefined;
-  const loader = new OffThreadLoader();
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= stopGracefully({
@@ -137,7 +133,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       graceMs: options.shutdownGraceMs ?? (spec.server.shutdown_grace_secs ?? DEFAULT_SHUTDOWN_GRACE_SECS) * 1000,
       drain: () => { phase = 'draining'; },
       // Approval expiry clocks stop too: pending requests stay in the store and are re-armed on the next start.
-      background: () => [watcher, loader, approvals.peek()],
+      background: () => [hotReload.peek(), approvals.peek()],
       runtime: runtime.peek,
       pipeline,
       listeners: () => [adminApi, http],
@@ -163,10 +159,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       metrics,
       scrub: (text) => scrubber.scrub(text),
     }));
-    // Directories are fixed at boot: the watcher follows them, so reloads read them too.
-    const directories = resourceDirectories(config, options);
-    reloader.set(new ConfigReloader({
-      load: () => loader.load(options.configPath, { env, flowsDir: directories.flows, agentsDir: directories.agents }),
+    hotReload.set(new HotReload({
+      configPath: options.configPath,
+      config,
+      overrides: options,
+      env,
+      debounceMs: options.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
       current: snapshot.get,
       swap: (next) => {
         // Secrets first: the first message on the new snapshot may log them.
@@ -191,19 +189,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const host = options.host ?? spec.server.host;
   const listening = await http.listen(options.port ?? spec.server.port, host);
   await adminApi.listen(host);
-  if (spec.agents.watch || spec.flows.watch) {
-    const directories = resourceDirectories(config, options);
-    watcher = await watchConfig({
-      directories: [...(spec.agents.watch ? [directories.agents] : []), ...(spec.flows.watch ? [directories.flows] : [])],
-      files: [config.daemonFile],
-      debounceMs: options.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
-      onChange: (changed) => {
-        logger.debug({ files: changed }, 'configuration files changed');
-        void reloader.get().reload(`${changed.length} file(s) changed`);
-      },
-      logger,
-    });
-  }
+  await hotReload.peek()?.start();
   // Requests that expired while the daemon was down are closed now, the others get their clocks back.
   await approvals.peek()?.restore().catch((error: unknown) => logger.error({ err: error }, 'could not restore pending approvals'));
   phase = 'ready';
@@ -226,7 +212,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     config: () => snapshot.get().config,
     router: () => snapshot.get().router,
     generation: () => snapshot.get().generation,
-    reload: (trigger = 'api') => reloader.get().reload(trigger),
+    reload: (trigger = 'api') => hotReload.get().reload(trigger),
     stop,
   };
 }

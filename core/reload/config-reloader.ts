@@ -45,13 +45,16 @@ export class ConfigReloader {
     this.#options = options;
   }
 
-  /** Reloads from the files as they are when the reload starts; `trigger` says why, for the log. */
+  /**
+   * Reloads from the files as they are when the reload starts; `trigger` says why, for the log.
+   * Never rejects: whatever goes wrong is a report with `ok: false`.
+   */
   reload(trigger: string): Promise<ReloadReport> {
     this.#pending ??= this.#running.then(() => {
       this.#pending = undefined;
       return this.#reloadNow(trigger);
     });
-    this.#running = this.#pending.catch(() => undefined);
+    this.#running = this.#pending;
     return this.#pending;
   }
 
@@ -72,8 +75,13 @@ export class ConfigReloader {
     }
     for (const problem of newProblems(current.config.problems, next.problems, 'warning')) logger.warn(problemFields(problem), formatProblem(problem));
 
-    const flows = keepUnchangedFlows(current.config.flows, next.flows);
-    const snapshot = buildSnapshot({ ...next, flows }, this.#options.scorers, current.generation + 1);
+    let snapshot: ConfigSnapshot;
+    try {
+      snapshot = buildSnapshot({ ...next, flows: keepUnchangedFlows(current.config.flows, next.flows) }, this.#options.scorers, current.generation + 1);
+    } catch (error) {
+      // A scorer plugin refusing the new flow table, say: the old router keeps serving.
+      return this.#reject(current, [`the new configuration could not be built: ${(error as Error).message}`], trigger);
+    }
     this.#options.swap(snapshot);
     metrics.reload('ok', snapshot.generation);
     const changes = flowChanges(current.config.flows, next.flows);

@@ -53,6 +53,13 @@ describe('hot reload from the watched directories', () => {
     assert.equal((await send(t, 'fresh', 'alice', 'echo hi')).flow, '_default');
   });
 
+  it('follows the agents directory too', async () => {
+    const generation = t.daemon.generation();
+    await writeFile(path.join(deployment.agentsDir, 'extra.yaml'), agentYaml('extra'));
+    await generationAbove(generation);
+    assert.ok(t.daemon.config().agents.some((agent) => agent.agent.metadata.name === 'extra'));
+  });
+
   it('follows a whole flows directory replaced', async () => {
     const replacement = `${deployment.flowsDir}.new`;
     await cp(deployment.flowsDir, replacement, { recursive: true });
