@@ -24,7 +24,7 @@ export function refusal(rule: LimitRule, retryAfterMs: number): LimitRefusal {
 }
 
 /** Rounded up, so a user told "2 minutes" is never refused again for trying on time. */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   // Hours only from two of them up: "90 minutes" says more than "2 hours" does.
   if (ms >= 2 * WINDOW_MS.hour) return plural(Math.ceil(ms / WINDOW_MS.hour), 'hour');
   if (ms >= WINDOW_MS.minute) return plural(Math.ceil(ms / WINDOW_MS.minute), 'minute');

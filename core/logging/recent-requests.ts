@@ -1,7 +1,7 @@
 /** One request log line as written (the seed's fields plus request_id, organization, reason). */
 export type RequestLogLine = Readonly<Record<string, unknown>>;
 
-export const DEFAULT_RECENT_REQUESTS = 500;
+const DEFAULT_RECENT_REQUESTS = 500;
 
 /** The last request log lines, in a fixed-size ring, for the admin API's GET requests. */
 export class RecentRequests {
