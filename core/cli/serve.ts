@@ -5,7 +5,8 @@ import { type CliIo, parseFlags, parsePort, UsageError } from './io.js';
 
 /**
  * `aofctl serve`: runs until SIGTERM or SIGINT, then drains and exits 0 (a second signal exits
- * at once with 1). SIGHUP reloads flows, agents, routing and limits.
+ * at once with 1). SIGHUP reloads flows, agents, routing and limits. An unhandled promise
+ * rejection is logged as an error and the daemon keeps serving.
  */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(args, {
@@ -31,9 +32,16 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const onHangup = (): void => {
     void daemon.reload('SIGHUP');
   };
+  // A promise some plugin forgot to handle (an SDK's reconnect, say) would otherwise end the
+  // process and every organization's work with it: it is a bug to report, not a reason to stop.
+  const onUnhandled = (reason: unknown): void => {
+    daemon.logger.error({ err: reason }, 'unhandled promise rejection (a bug in the daemon or a plugin; the daemon keeps running)');
+  };
   process.on('SIGHUP', onHangup);
+  process.on('unhandledRejection', onUnhandled);
   await stopOnSignal(daemon);
   process.off('SIGHUP', onHangup);
+  process.off('unhandledRejection', onUnhandled);
   return 0;
 }
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.js';
+import { repoRoot } from '../helpers/paths.js';
 
 describe('node core/main.js --config daemon-config.yaml', () => {
   let daemon: DaemonProcess;
@@ -55,5 +59,35 @@ describe('node core/main.js --config daemon-config.yaml', () => {
 describe('a daemon config that cannot start', () => {
   it('exits 1 with the error on stderr', async () => {
     await assert.rejects(startDaemonProcess(['--config', 'does-not-exist.yaml']), /exited with 1[\s\S]*AOF_ERR_CONFIG_NOT_FOUND/);
+  });
+});
+
+describe('a plugin that leaves a promise rejection unhandled', () => {
+  it('is logged as an error and the daemon keeps serving', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aof-unhandled-'));
+    const plugin = path.join(repoRoot, 'test/fixtures/plugins/rejects-unhandled.js');
+    await writeFile(path.join(dir, 'daemon-config.yaml'), [
+      'apiVersion: aof.dev/v1',
+      'kind: DaemonConfig',
+      'metadata: { name: unhandled }',
+      'spec:',
+      `  plugins: [${JSON.stringify(plugin)}]`,
+      '  flows: { enabled: false }',
+      '',
+    ].join('\n'));
+    const daemon = await startDaemonProcess(['--config', path.join(dir, 'daemon-config.yaml'), '--host', '127.0.0.1']);
+    try {
+      const deadline = Date.now() + 5_000;
+      const logged = (): Record<string, unknown> | undefined => daemon.logs.find((line) => String(line.msg).startsWith('unhandled promise rejection'));
+      while (logged() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const line = logged();
+      assert.equal(line?.level, 'error');
+      assert.match(JSON.stringify(line?.err), /a rejection nobody handles/);
+      assert.equal((await fetch(`${daemon.url}/healthz`)).status, 200);
+      assert.equal(await daemon.stop('SIGTERM'), 0);
+    } finally {
+      await daemon.stop('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
