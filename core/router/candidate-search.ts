@@ -79,6 +79,24 @@ export class CandidateSearch {
     }
   }
 
+  /**
+   * For a message limited to a few named flows (`InboundMessage.flows`): scores just those, which
+   * beats walking index lists full of flows the message may not reach.
+   */
+  runAmong(names: ReadonlySet<string>, byName: ReadonlyMap<string, CompiledFlow>, message: InboundMessage, keys: MessageKeys, memo: PatternMemo): void {
+    this.best = null;
+    this.bestScore = Number.NEGATIVE_INFINITY;
+    for (const name of names) {
+      const flow = byName.get(name);
+      if (flow === undefined || excludedBy(flow, keys, memo) !== null) continue;
+      const score = this.chain.score(message, flow.loaded, flow.matched);
+      if (beats(score, flow, this.best, this.bestScore)) {
+        this.best = flow;
+        this.bestScore = score;
+      }
+    }
+  }
+
   private collect(bucket: PlatformBucket, keys: MessageKeys): void {
     this.add(bucket.channelIds.get(keys.channelId));
     if (keys.channelKey !== undefined) this.add(bucket.channelKeys.get(keys.channelKey));

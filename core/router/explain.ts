@@ -16,12 +16,13 @@ export interface Explanation {
 /** Position of each filter in the order they are checked, so an exclusion reports what passed before it. */
 const CHECK_ORDER: Record<MatchedFilter | ExcludingFilter, number> = {
   inactive: 0,
-  platform: 1,
-  event: 2,
-  channel: 3,
-  user: 4,
-  pattern: 5,
-  catch_all: 6,
+  flows: 1,
+  platform: 2,
+  event: 3,
+  channel: 4,
+  user: 5,
+  pattern: 6,
+  catch_all: 7,
 };
 
 /**

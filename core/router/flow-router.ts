@@ -14,6 +14,9 @@ export type { CandidateExplanation, RouteDecision, RouteOptions, ScorerEntry } f
 export { selectAgent } from './select-agent.js';
 export { stripLeadingMention } from './mention.js';
 
+/** Up to this many named flows (`InboundMessage.flows`), a message scores them directly instead of searching the index. */
+const NAMED_SCAN_LIMIT = 64;
+
 /**
  * Picks the AgentFlow (and its agent) for each message, by DESIGN §4. Built once per flow table
  * (a reload builds a new one); everything a message needs is precomputed here, so routing is a
@@ -27,6 +30,7 @@ export class FlowRouter {
   /** Every flow in load order, for explanations. */
   private readonly inLoadOrder: readonly CompiledFlow[];
   private readonly search: CandidateSearch;
+  private readonly byName: ReadonlyMap<string, CompiledFlow>;
   private readonly keys = emptyMessageKeys();
   /** Set while routing: the scratch state above belongs to one message at a time. */
   private busy = false;
@@ -41,6 +45,7 @@ export class FlowRouter {
     this.memo = new PatternMemo(table);
     this.inLoadOrder = [...ranked].sort((a, b) => a.index - b.index);
     this.search = new CandidateSearch(ranked.length, new FlowIndex(ranked), this.chain);
+    this.byName = new Map(ranked.map((flow) => [flow.name, flow]));
   }
 
   routeBest(message: InboundMessage, options: RouteOptions = {}): RouteDecision {
@@ -61,7 +66,8 @@ export class FlowRouter {
       const { best, bestScore, candidates } = explainAll(this.inLoadOrder, message, keys, this.memo, this.chain);
       return { ...this.decide(best, bestScore, text), candidates };
     }
-    this.search.run(message, keys, this.memo);
+    if (keys.allowed !== undefined && keys.allowed.size <= NAMED_SCAN_LIMIT) this.search.runAmong(keys.allowed, this.byName, message, keys, this.memo);
+    else this.search.run(message, keys, this.memo);
     return this.decide(this.search.best, this.search.bestScore, text);
   }
 

@@ -12,15 +12,31 @@ export interface InboundMessage {
   user: { id: string; name?: string };
   /** Thread (Slack thread_ts, Telegram reply root, Discord thread id) the reply belongs in. */
   thread?: string;
-  /** Text with the bot's own leading mention removed. */
+  /**
+   * Text with the bot's own leading mention removed. For a slash command (`kind: 'command'`) it is
+   * the command's argument text only (`/aof kubectl get pods` gives `kubectl get pods`): the name
+   * is in `event`.
+   */
   text: string;
   kind: MessageKind;
-  /** The platform's own event type (app_mention, message, ...), matched by `trigger.config.events`. */
+  /**
+   * The platform's own event type (app_mention, message, ...), matched by `trigger.config.events`.
+   * For a slash command it is the command name with its slash (`/aof`).
+   */
   event?: string;
   /** For reactions: which emoji on which message, and whether it was removed. */
   reaction?: { name: string; messageId: string; removed?: boolean };
   /** For buttons: which action on which message. */
   action?: { id: string; value?: string; messageId?: string };
+  /**
+   * The platform limits routing to these flows (by `metadata.name`): only they can be candidates.
+   * Set when the event's authenticity was proven by credentials some flows carry themselves (seed
+   * Pattern 5: a flow with its own Slack signing secret receives only what that secret signed,
+   * and nothing that secret signed reaches another flow). Absent: every flow may match. The
+   * usual rules apply within the list, and when none of them is a candidate the message is
+   * unmatched like any other (`routing.default_agent`, or dropped with `strict_mode`).
+   */
+  flows?: readonly string[];
   /** Epoch milliseconds the kernel or plugin received the event. */
   receivedAt: number;
   /** The platform payload, kept for plugins; never logged. */

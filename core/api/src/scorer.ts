@@ -4,8 +4,11 @@ import type { InboundMessage } from './message.js';
 /** A filter that a flow had and the message satisfied. */
 export type MatchedFilter = 'channel' | 'user' | 'pattern' | 'platform' | 'event' | 'catch_all';
 
-/** The filter that kept a flow from being a candidate. */
-export type ExcludingFilter = 'inactive' | 'platform' | 'event' | 'channel' | 'user' | 'pattern';
+/**
+ * The filter that kept a flow from being a candidate. `flows`: the message named the flows it may
+ * reach (`InboundMessage.flows`) and this is not one of them.
+ */
+export type ExcludingFilter = 'inactive' | 'flows' | 'platform' | 'event' | 'channel' | 'user' | 'pattern';
 
 export interface ScoreInput {
   message: InboundMessage;
