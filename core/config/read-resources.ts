@@ -5,8 +5,10 @@ import { flowPlatform, type PlatformTable } from './platforms.js';
 import { missingVariableProblem, prepareDocument, type PreparedDocument } from './prepare-document.js';
 import { hasErrors, type ConfigProblem } from './problems.js';
 import type { Env } from './substitute-env.js';
+import { resolveTriggerEnv } from './trigger-env.js';
 import { validateSchema } from './validate-schema.js';
 import { documentStart, parseYamlDocuments, type YamlDocument } from './yaml-documents.js';
+import { formatPath } from './yaml-paths.js';
 
 /** A valid flow document, still holding its YAML so later checks can point into it. */
 export interface FlowDocument {
@@ -79,12 +81,22 @@ function readFlow(doc: PreparedDocument, context: ReadContext, out: ReadResource
   const platform = flowPlatform(doc.data);
   const status = platform === undefined ? ({ enabled: true } as const) : context.platforms.status(platform);
   const problems: ConfigProblem[] = [];
+  const unsetCredentials = resolveTriggerEnv(doc.data, doc.yaml, context.env);
   let inactiveReason: string | undefined;
   if (status.enabled) {
     problems.push(...doc.missing.map((variable) => missingVariableProblem(doc.yaml, variable)));
+    problems.push(...unsetCredentials.map((variable) => ({
+      severity: 'error' as const,
+      code: ErrorCode.CONFIG_ENV_MISSING,
+      message: `environment variable ${variable.name} is not set; the flow's own credentials are required, so it is not loaded`,
+      file: doc.yaml.file,
+      line: variable.line,
+      column: variable.column,
+      path: formatPath(variable.path),
+    })));
   } else {
     inactiveReason = `platform ${platform} is not enabled (${status.why})`;
-    const names = [...new Set(doc.missing.map((v) => v.name))];
+    const names = [...new Set([...doc.missing, ...unsetCredentials].map((v) => v.name))];
     if (names.length > 0) inactiveReason += `; variable${names.length === 1 ? '' : 's'} ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not set`;
   }
   const schema = validateSchema('AgentFlow', doc.data, doc.yaml, doc.redactor);

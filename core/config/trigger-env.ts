@@ -1,0 +1,31 @@
+import type { Env, MissingVariable } from './substitute-env.js';
+import { isRecord } from './prepare-document.js';
+import type { YamlDocument } from './yaml-documents.js';
+import { positionOf, type YamlPath } from './yaml-paths.js';
+
+/**
+ * A flow's own platform credentials may be named by variable in `trigger.config`
+ * (`signing_secret_env: SLACK_SIGNING_SECRET_ORG_A`), as the daemon's `platforms.<name>` blocks
+ * do: the value is put under the plain key (`signing_secret`) unless that key is written too, so
+ * the platform plugin reads one key whichever way the flow names it. An unset or empty variable
+ * is reported like a missing `${VAR}`: a flow that would otherwise serve without its own
+ * credentials (and so receive what another tenant's credentials vouch for) must not load.
+ */
+export function resolveTriggerEnv(data: unknown, yaml: YamlDocument, env: Env): MissingVariable[] {
+  const config = isRecord(data) && isRecord(data.spec) && isRecord(data.spec.trigger) ? data.spec.trigger.config : undefined;
+  if (!isRecord(config)) return [];
+  const missing: MissingVariable[] = [];
+  for (const [key, variable] of Object.entries(config)) {
+    if (!key.endsWith('_env') || typeof variable !== 'string') continue;
+    const plainKey = key.slice(0, -'_env'.length);
+    if (config[plainKey] !== undefined) continue;
+    const value = env[variable];
+    if (value !== undefined && value !== '') {
+      config[plainKey] = value;
+      continue;
+    }
+    const path: YamlPath = ['spec', 'trigger', 'config', key];
+    missing.push({ name: variable, path, ...positionOf(yaml, path) });
+  }
+  return missing;
+}
