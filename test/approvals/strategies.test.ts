@@ -49,6 +49,14 @@ describe('approval strategy plugins', () => {
     assert.equal(command.interpret(reaction('white_check_mark'), context()), undefined);
   });
 
+  it('command: a slash command, whose name is its event and whose text is its argument', () => {
+    const slash = (event: string, text: string): InboundMessage => ({ ...base, kind: 'command', event, text });
+    assert.equal(command.interpret(slash('/approve', ID), context()), 'approve');
+    assert.equal(command.interpret(slash('/deny', ID), context()), 'deny');
+    assert.equal(command.interpret(slash('/aof', `approve ${ID}`), context()), 'approve');
+    assert.equal(command.interpret(slash('/aof', ID), context()), undefined, 'no verb');
+  });
+
   it('button: the approve and deny actions carrying this request\'s id; typed commands via the command strategy', () => {
     assert.equal(buttons.mode, 'button');
     assert.equal(buttons.interpret(button(APPROVAL_ACTION_IDS.approve, ID), context()), 'approve');

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@aof/testkit';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../fakes/discord-api.js';
 import { startFakeDiscordGateway, type FakeDiscordGateway } from '../fakes/discord-gateway.js';
 import {
@@ -19,7 +20,19 @@ import {
   PUBLIC_KEY,
   signedInteraction,
 } from '../platforms/discord/discord-requests.js';
-import { assertKubectlRan, assertOnlyBarrierRan, assertRequestLine, COMMAND, deliverTimed, kubeconfigOf, progress, startE2eDaemon, waitForReply, type E2eDaemon } from './support.js';
+import {
+  assertKubectlRan,
+  assertOnlyBarrierRan,
+  assertRequestLine,
+  COMMAND,
+  deliverTimed,
+  kubeconfigOf,
+  POD_TABLE,
+  progress,
+  startE2eDaemon,
+  waitForReply,
+  type E2eDaemon,
+} from './support.js';
 
 const CHANNELS = { production: '1100000000000000001', staging: '1100000000000000002' } as const;
 /** A public thread (type 11) under #production, and one under #staging. */
@@ -73,6 +86,23 @@ describe('Discord end to end through the daemon', () => {
     const post = api.callsTo('POST /channels/:id/messages').at(-1);
     assert.equal(post?.path, `/channels/${THREADS.production}/messages`);
     assert.deepEqual(post?.body?.message_reference, { message_id: messageId, fail_if_not_exists: false });
+    await assertRequestLine(t, start, { flow: 'discord-prod-flow', platform: 'discord', channel: 'production' });
+  });
+
+  it('runs a slash command\'s argument text as the command: /aof request:kubectl get pods -n staging runs kubectl get pods -n staging', async () => {
+    const start = progress(t, replies);
+    const command = commandInteraction({
+      channel: CHANNELS.production,
+      user: USER,
+      name: 'aof',
+      options: [{ name: 'request', value: COMMAND }],
+      channelObject: { id: CHANNELS.production, type: 0, name: 'production' },
+    });
+    const ack = await deliverTimed(t, signedInteraction(JSON.stringify(command)), replies);
+    assert.deepEqual([ack.status, JSON.parse(ack.body)], [200, { type: 5 }]);
+    await assertKubectlRan(t, start, kubeconfigOf('discord', 'production'));
+    // The answer replaces "thinking..." through the interaction's webhook.
+    await waitFor('the answer', () => api.callsTo('PATCH /webhooks/:id/:token/messages/@original').find((call) => POD_TABLE.test(String(call.body?.content ?? ''))), 20_000);
     await assertRequestLine(t, start, { flow: 'discord-prod-flow', platform: 'discord', channel: 'production' });
   });
 

@@ -7,7 +7,9 @@ const VOTES: Readonly<Record<string, ApprovalVote>> = { approve: 'approve', deny
 /** The vote a typed command casts on request `id`, or undefined when the text is not one (or names another request). */
 export function readApprovalCommand(event: InboundMessage, id: string): ApprovalVote | undefined {
   if (event.kind !== 'message' && event.kind !== 'mention' && event.kind !== 'command') return undefined;
-  const match = COMMAND.exec(event.text);
+  // A slash command's name is its event: `/approve apr-1` arrives as event `/approve`, text `apr-1`;
+  // `/aof approve apr-1` as text `approve apr-1`.
+  const match = COMMAND.exec(event.text) ?? (event.kind === 'command' && event.event !== undefined ? COMMAND.exec(`${event.event} ${event.text}`) : null);
   if (match === null || match[2]?.toLowerCase() !== id) return undefined;
   return VOTES[match[1]?.toLowerCase() ?? ''];
 }

@@ -59,7 +59,8 @@ export function normalizeInteraction(body: Fields, receivedAt: number): Normaliz
   if (body.type === InteractionType.ApplicationCommand) {
     const name = text(data.name);
     if (name === undefined) return { ignored: 'application command without a name' };
-    return withHint({ message: { ...base, text: commandText(name, data.options), kind: 'command', event: 'APPLICATION_COMMAND' } });
+    // The command is the event (`/deploy`, as on Slack); the text is its arguments, which is what the agent reads.
+    return withHint({ message: { ...base, text: commandText(data.options), kind: 'command', event: `/${name}` } });
   }
   if (body.type === InteractionType.MessageComponent) {
     const customId = text(data.custom_id);
@@ -83,11 +84,11 @@ export function normalizeInteraction(body: Fields, receivedAt: number): Normaliz
 }
 
 /**
- * `/name` followed by subcommand names and option values, in order: `/deploy staging web`.
- * Values only, like a Slack slash command's text, so flow patterns read the same on both.
+ * Subcommand names and option values, in order (`/deploy` with `env: staging, app: web` gives
+ * `staging web`). Values only, like a Slack slash command's text, so flow patterns read the same on both.
  */
-function commandText(name: string, options: unknown): string {
-  const parts = [`/${name}`];
+function commandText(options: unknown): string {
+  const parts: string[] = [];
   const walk = (entries: unknown): void => {
     for (const entry of list(entries)) {
       const option = record(entry);

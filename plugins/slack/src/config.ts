@@ -66,10 +66,21 @@ export const slackConfigSchema: Record<string, unknown> = {
   ],
 };
 
-/** A signing secret and, for a workspace's own secret, the only team it may sign for. */
+/**
+ * A signing secret. A daemon `workspaces` entry's secret names the only team it may sign for; a
+ * flow's own secret (seed Pattern 5, `trigger.config.signing_secret`) names the flows that carry
+ * it, the only ones what it signs may reach, and their bot tokens, whose workspaces it may sign for.
+ */
 export interface SigningSecret {
   secret: string;
   team?: string;
+  flows?: readonly string[];
+  botTokens?: readonly string[];
+}
+
+/** The bot tokens flows carry themselves, by the workspace each was issued for. */
+export interface FlowBotTokens {
+  botToken(team: string): string | undefined;
 }
 
 /** The config with defaults applied and credentials indexed by team. */
@@ -80,20 +91,21 @@ export interface SlackSettings {
   appToken?: string;
   ignoreEdits: boolean;
   resolveNames: boolean;
-  /** The app-wide secret first, so a request it signs is never bound to one workspace. */
+  /** The app-wide secret first, then the daemon's workspaces; flows' own secrets are not here (they change on reload). */
   signingSecrets: readonly SigningSecret[];
-  /** The token that answers in `team`: that workspace's own, else the app-wide one. */
+  /** The token that answers in `team`: the daemon's workspace entry, else a flow's own token for it, else the app-wide one. */
   botToken(team: string | undefined): string | undefined;
   /** The bot user id the config names for `team`, if any. */
   botUserId(team: string | undefined): string | undefined;
 }
 
-export function slackSettings(config: SlackConfig): SlackSettings {
+export function slackSettings(config: SlackConfig, flowTokens?: FlowBotTokens): SlackSettings {
   const workspaces = new Map((config.workspaces ?? []).map((workspace) => [workspace.team_id, workspace]));
   const secrets: SigningSecret[] = [];
   if (config.signing_secret !== undefined) secrets.push({ secret: config.signing_secret });
   for (const workspace of workspaces.values()) secrets.push({ secret: workspace.signing_secret, team: workspace.team_id });
   const apiUrl = config.api_url ?? DEFAULT_API_URL;
+  const flowToken = (team: string | undefined): string | undefined => (team === undefined ? undefined : flowTokens?.botToken(team));
   return {
     // WebClient joins method names onto the base URL, so it must end with a slash.
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
@@ -103,7 +115,8 @@ export function slackSettings(config: SlackConfig): SlackSettings {
     ignoreEdits: config.ignore_edits ?? true,
     resolveNames: config.resolve_names ?? true,
     signingSecrets: secrets,
-    botToken: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_token) ?? config.bot_token,
-    botUserId: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_user_id) ?? config.bot_user_id,
+    botToken: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_token) ?? flowToken(team) ?? config.bot_token,
+    // The app-wide bot_user_id is another bot than a flow's own app: that one is asked with auth.test.
+    botUserId: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_user_id) ?? (flowToken(team) === undefined ? config.bot_user_id : undefined),
   };
 }

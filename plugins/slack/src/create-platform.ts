@@ -1,7 +1,8 @@
-import { webhookRejections, type HttpService, type InboundSink, type Logger, type MetricsService, type PlatformInstance, type StateStore } from '@aof/api';
+import { webhookRejections, type FlowsService, type HttpService, type InboundSink, type Logger, type MetricsService, type PlatformInstance, type StateStore } from '@aof/api';
 import { SlackClients } from './client.js';
 import { slackSettings, type SlackConfig } from './config.js';
 import { PLATFORM } from './events.js';
+import { SlackFlowCredentials } from './flow-credentials.js';
 import { SlackInboundPipeline } from './inbound.js';
 import { SlackLookups } from './lookups.js';
 import { APPROVAL_REACTIONS, SlackOutbound } from './outbound.js';
@@ -14,6 +15,8 @@ export interface SlackPlatformDeps {
   http: HttpService;
   metrics: MetricsService;
   inbound: InboundSink;
+  /** The live flow table, for flows that carry their own Slack credentials (seed Pattern 5); without it there are none. */
+  flows?: FlowsService;
 }
 
 export interface SlackPlatformOptions {
@@ -26,8 +29,10 @@ export interface SlackPlatformOptions {
  * (routes can only be added while plugins initialize); in Socket Mode it connects on start.
  */
 export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps, options: SlackPlatformOptions = {}): PlatformInstance {
-  const settings = slackSettings(config);
-  const clients = new SlackClients({ apiUrl: settings.apiUrl, logger: deps.logger });
+  const appSettings = slackSettings(config);
+  const clients = new SlackClients({ apiUrl: appSettings.apiUrl, logger: deps.logger });
+  const credentials = new SlackFlowCredentials({ flows: deps.flows, appSecrets: appSettings.signingSecrets, clients, logger: deps.logger });
+  const settings = slackSettings(config, credentials);
   const lookups = new SlackLookups({ clients, settings, logger: deps.logger });
   const pipeline = new SlackInboundPipeline({ settings, lookups, store: deps.store, sink: deps.inbound, logger: deps.logger });
   const outbound = new SlackOutbound({ clients, settings, logger: deps.logger });
@@ -36,7 +41,7 @@ export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps
   if (settings.mode === 'http') {
     deps.http.register(slackRoutes({
       path: settings.path,
-      signingSecrets: settings.signingSecrets,
+      credentials,
       pipeline,
       rejections: webhookRejections(deps.metrics),
       logger: deps.logger,
@@ -50,11 +55,14 @@ export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps
     send: (reply) => outbound.send(reply),
     postApprovalRequest: (request) => outbound.postApprovalRequest(request),
     async start() {
+      // Learns the workspaces of the flows' own tokens before the first request needs them.
+      credentials.current();
       if (settings.mode !== 'socket') return;
       // The config schema already requires it; this guards callers that run init without the kernel.
       if (settings.appToken === undefined) throw new Error('Slack Socket Mode needs app_token');
       const factory = options.socketClient ?? boltSocketClient;
-      socket = new SlackSocketMode({ client: factory({ appToken: settings.appToken, apiUrl: settings.apiUrl, logger: deps.logger }), pipeline, logger: deps.logger });
+      const client = factory({ appToken: settings.appToken, apiUrl: settings.apiUrl, logger: deps.logger });
+      socket = new SlackSocketMode({ client, pipeline, logger: deps.logger, scope: () => credentials.current().appFlows });
       await socket.start();
     },
     async stop() {

@@ -9,6 +9,8 @@ import type { SlackDelivery } from './request-body.js';
 export interface DeliveryMeta {
   /** Slack's redelivery count (`X-Slack-Retry-Num`, Socket Mode `retry_attempt`); logged, dedupe does the rest. */
   retryNum?: number;
+  /** The flows the credentials that vouched for the delivery may reach (`InboundMessage.flows`). */
+  flows?: readonly string[];
 }
 
 /**
@@ -53,6 +55,7 @@ export class SlackInboundPipeline {
       return;
     }
     const message = normalized.message;
+    if (meta.flows !== undefined) message.flows = meta.flows;
     if (!await this.#firstDelivery(message.id)) {
       this.#logger.debug({ platform: PLATFORM, id: message.id, retry_num: meta.retryNum }, 'Slack redelivery dropped');
       return;

@@ -17,6 +17,7 @@ const deps = {
   http: coreServices.http,
   metrics: coreServices.metrics,
   inbound: coreServices.inbound,
+  flows: coreServices.flows,
 };
 
 /** Slack over the Events API (signed webhooks) or Socket Mode; replies, reactions and approval buttons over the Web API. */

@@ -41,7 +41,11 @@ export function normalizeInteraction(payload: Fields, receivedAt: number): Norma
 /** Placeholder names Slack sends in `channel_name` for conversations that have none. */
 const UNNAMED_CHANNELS: Readonly<Record<string, 'dm' | 'group'>> = { directmessage: 'dm', privategroup: 'group' };
 
-/** Slash command form fields -> a `command` message whose text is the command and its argument. */
+/**
+ * Slash command form fields -> a `command` message: text is the argument text (what the agent
+ * reads: `/aof kubectl get pods` gives `kubectl get pods`), event the command (`/aof`), so flows
+ * can take one command with `events: [/aof]`.
+ */
 export function normalizeSlashCommand(fields: Readonly<Record<string, string>>, receivedAt: number): Normalized {
   const command = text(fields.command);
   const userId = text(fields.user_id);
@@ -61,9 +65,9 @@ export function normalizeSlashCommand(fields: Readonly<Record<string, string>>, 
         ...(channelName !== undefined && unnamed === undefined && { name: channelName }),
       },
       user: { id: userId, ...(userName !== undefined && { name: userName }) },
-      text: `${command} ${fields.text ?? ''}`.trim(),
+      text: (fields.text ?? '').trim(),
       kind: 'command',
-      event: 'slash_command',
+      event: command,
       receivedAt,
       raw: fields,
     },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger, WebhookRejectionReason, WebhookRejections } from '@aof/api';
-import type { SigningSecret } from './config.js';
 import { PLATFORM } from './events.js';
+import type { SlackFlowCredentials } from './flow-credentials.js';
 import { teamOf } from './fields.js';
 import type { SlackInboundPipeline } from './inbound.js';
 import { parseSlackRequest } from './request-body.js';
@@ -9,7 +9,8 @@ import { verifySlackSignature } from './verify.js';
 
 export interface SlackRoutesOptions {
   path: string;
-  signingSecrets: readonly SigningSecret[];
+  /** The secrets to verify with, and where what each signs may go; read per request (flows reload). */
+  credentials: SlackFlowCredentials;
   pipeline: SlackInboundPipeline;
   rejections: WebhookRejections;
   logger: Logger;
@@ -30,11 +31,12 @@ export function slackRoutes(options: SlackRoutesOptions): FastifyPluginAsync {
 
     app.post(options.path, async (request, reply) => {
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const table = options.credentials.current();
       const verdict = verifySlackSignature({
         timestamp: header(request, 'x-slack-request-timestamp'),
         signature: header(request, 'x-slack-signature'),
         rawBody,
-        secrets: options.signingSecrets,
+        secrets: table.secrets,
       });
       if (!verdict.ok) return reject(request, reply, verdict.reason, options);
       const parsed = parseSlackRequest(header(request, 'content-type'), rawBody);
@@ -42,8 +44,12 @@ export function slackRoutes(options: SlackRoutesOptions): FastifyPluginAsync {
       if (parsed.type === 'url_verification') return reply.send({ challenge: parsed.challenge });
       // A workspace's own secret vouches for that workspace only: org B must not sign events as org A.
       if (verdict.team !== undefined && teamOf(parsed.body) !== verdict.team) return reject(request, reply, 'mismatch', options);
+      // A flow's own secret vouches for the workspaces its flows' bot tokens belong to, and reaches those flows only.
+      const own = verdict.signer.flows;
+      if (own !== undefined && !await options.credentials.vouchesFor(verdict.signer, teamOf(parsed.body))) return reject(request, reply, 'mismatch', options);
+      const flows = own ?? table.appFlows;
       const retry = Number(header(request, 'x-slack-retry-num'));
-      options.pipeline.dispatch(parsed, Number.isInteger(retry) && retry > 0 ? { retryNum: retry } : {});
+      options.pipeline.dispatch(parsed, { ...(Number.isInteger(retry) && retry > 0 && { retryNum: retry }), ...(flows !== undefined && { flows }) });
       return reply.code(200).send();
     });
   };

@@ -29,9 +29,10 @@ const DELIVERY_TYPES: Readonly<Record<string, SlackDelivery['type']>> = { events
 /**
  * Acks each Socket Mode envelope first (Slack redelivers anything not acked within three
  * seconds), then feeds it to the same pipeline as the HTTP receiver. No signature here: the
- * socket itself was opened with the app token.
+ * socket itself was opened with the app token, so what arrives is app-level and `scope` names the
+ * flows it may reach (not those with their own credentials).
  */
-export function socketEventHandler(pipeline: SlackInboundPipeline, logger: Logger): (event: unknown) => Promise<void> {
+export function socketEventHandler(pipeline: SlackInboundPipeline, logger: Logger, scope: () => readonly string[] | undefined = () => undefined): (event: unknown) => Promise<void> {
   return async (event) => {
     const envelope = record(event);
     if (envelope === undefined) return;
@@ -50,7 +51,8 @@ export function socketEventHandler(pipeline: SlackInboundPipeline, logger: Logge
       return;
     }
     const retryNum = envelope.retry_num;
-    pipeline.dispatch(delivery, typeof retryNum === 'number' && retryNum > 0 ? { retryNum } : {});
+    const flows = scope();
+    pipeline.dispatch(delivery, { ...(typeof retryNum === 'number' && retryNum > 0 && { retryNum }), ...(flows !== undefined && { flows }) });
   };
 }
 
@@ -69,9 +71,9 @@ export class SlackSocketMode {
   readonly #client: SocketClient;
   #connected = false;
 
-  constructor(options: { client: SocketClient; pipeline: SlackInboundPipeline; logger: Logger }) {
+  constructor(options: { client: SocketClient; pipeline: SlackInboundPipeline; logger: Logger; scope?: () => readonly string[] | undefined }) {
     this.#client = options.client;
-    const handle = socketEventHandler(options.pipeline, options.logger);
+    const handle = socketEventHandler(options.pipeline, options.logger, options.scope);
     this.#client.on('slack_event', (event) => void handle(event));
   }
 

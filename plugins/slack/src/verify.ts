@@ -18,12 +18,19 @@ export interface SlackSignatureInput {
 }
 
 export type SlackSignatureResult =
-  | { ok: true; /** The workspace whose own secret matched; absent for the app-wide secret. */ team?: string }
+  | {
+    ok: true;
+    /** The workspace whose own secret matched; absent for the app-wide secret. */
+    team?: string;
+    /** The secret that matched, with what it is bound to (a team, or flows). */
+    signer: SigningSecret;
+  }
   | { ok: false; reason: WebhookRejectionReason };
 
 /**
  * Slack's v0 request signing: HMAC-SHA256 over `v0:<timestamp>:<raw body>` with the signing
- * secret. Every configured secret is tried (one per workspace), each in constant time.
+ * secret. Every configured secret is tried (the app's, one per workspace, one per flow that
+ * carries its own), each in constant time.
  */
 export function verifySlackSignature(input: SlackSignatureInput): SlackSignatureResult {
   const { timestamp, signature } = input;
@@ -38,7 +45,7 @@ export function verifySlackSignature(input: SlackSignatureInput): SlackSignature
     const expected = createHmac('sha256', candidate.secret).update(base).digest();
     // timingSafeEqual throws on a length difference; a short or odd-length header is just a mismatch.
     if (given.length === expected.length && timingSafeEqual(given, expected)) {
-      return candidate.team === undefined ? { ok: true } : { ok: true, team: candidate.team };
+      return candidate.team === undefined ? { ok: true, signer: candidate } : { ok: true, team: candidate.team, signer: candidate };
     }
   }
   return { ok: false, reason: 'mismatch' };

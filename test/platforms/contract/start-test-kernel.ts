@@ -12,7 +12,8 @@ export interface TestKernelOptions {
   /** Where `use` specifiers resolve from; defaults to the checkout (the workspace packages). */
   baseDir?: string;
   bodyLimitBytes?: number;
-  flows?: LoadedFlow[];
+  /** The flow table `coreServices.flows` lists; a function is asked on every call, as a reload would swap the table. */
+  flows?: LoadedFlow[] | (() => LoadedFlow[]);
   /** Replaces the recording sink (then `inbound` stays empty), e.g. with one that holds messages. */
   inbound?: InboundSink;
 }
@@ -52,7 +53,7 @@ export async function startTestKernel(options: TestKernelOptions): Promise<TestK
       metrics,
       inbound: options.inbound ?? recording.sink,
       flows: {
-        list: () => options.flows ?? [],
+        list: () => (typeof options.flows === 'function' ? options.flows() : options.flows ?? []),
         routing: () => ({ strict_mode: false, weights: { channel: 100, user: 80, pattern: 60, platform: 40, catch_all: 10 } }),
       },
     },

@@ -61,7 +61,7 @@ describe('Discord with interactions only (no bot token)', () => {
     await env.deliver(signedInteraction(JSON.stringify(body)));
     const { kernel } = env;
     const message = await waitFor('the command', () => kernel.inbound[0]);
-    assert.deepEqual([message.text, message.channel, message.user], ['/deploy staging', { id: SAMPLE.channelId, type: 'channel', name: 'production' }, { id: SAMPLE.userId, name: 'alice' }]);
+    assert.deepEqual([message.text, message.channel, message.user], ['staging', { id: SAMPLE.channelId, type: 'channel', name: 'production' }, { id: SAMPLE.userId, name: 'alice' }]);
     await env.platform.send({ platform: 'discord', channelId: message.channel.id, text: 'deployed', replyTo: message.id });
     assert.deepEqual(env.api.calls.map((call) => call.route), ['PATCH /webhooks/:id/:token/messages/@original']);
     assert.deepEqual(env.gateway.identifies, []);

@@ -45,7 +45,7 @@ const EXPECTED: Record<string, Case> = {
     inbound: {
       id: '786008729715212338', platform: 'discord', workspace: GUILD,
       channel: { id: '645027906669510667', type: 'channel', name: 'card-games' }, user: MASON,
-      text: '/cardsearch The Gitrog Monster', kind: 'command', event: 'APPLICATION_COMMAND',
+      text: 'The Gitrog Monster', kind: 'command', event: '/cardsearch',
     },
   },
   'platforms/discord/interaction_message_component.json': {
@@ -62,7 +62,7 @@ const EXPECTED: Record<string, Case> = {
       // The channel is unknown to the fake API: the lookup fails and the id stays.
       id: '1234567890123456789', platform: 'discord', workspace: '2222222222222222222',
       channel: { id: '3333333333333333333', type: 'channel' }, user: { id: '4444444444444444444', name: 'testuser' },
-      text: '/agent test-bot hello', kind: 'command', event: 'APPLICATION_COMMAND',
+      text: 'test-bot hello', kind: 'command', event: '/agent',
     },
   },
 };

@@ -18,7 +18,7 @@ async function command(text: string, fields: Partial<Parameters<typeof commandIn
   const body = commandInteraction({ channel: SAMPLE.channelId, user: SAMPLE.userId, name: 'aof', options: [{ name: 'request', value: text }], ...fields });
   const response = await env.deliver(signedInteraction(JSON.stringify(body)));
   assert.equal(response.status, 200);
-  const message = await waitFor(text, () => kernel.inbound.find((candidate) => candidate.text === `/aof ${text}`));
+  const message = await waitFor(text, () => kernel.inbound.find((candidate) => candidate.event === '/aof' && candidate.text === text));
   return { response: JSON.parse(response.body), message };
 }
 
@@ -46,7 +46,8 @@ describe('Discord slash commands', () => {
     release();
     const message = await waitFor<InboundMessage>('the command', () => taken[0]);
     assert.equal(message.kind, 'command');
-    assert.equal(message.text, '/aof get pods');
+    assert.equal(message.text, 'get pods');
+    assert.equal(message.event, '/aof');
     assert.deepEqual(message.channel, { id: SAMPLE.channelId, type: 'channel', name: 'production' });
   });
 
@@ -122,7 +123,7 @@ describe('Discord interactions over the gateway', () => {
     const body = commandInteraction({ channel: SAMPLE.channelId, user: SAMPLE.userId, name: 'aof', options: [{ name: 'request', value: 'over the gateway' }] });
     await env.deliver(gatewayEvent('INTERACTION_CREATE', body));
     const { kernel } = env;
-    const message = await waitFor('the command', () => kernel.inbound.find((candidate) => candidate.text === '/aof over the gateway'));
+    const message = await waitFor('the command', () => kernel.inbound.find((candidate) => candidate.text === 'over the gateway'));
     assert.equal(message.id, body.id);
     const callbacks = env.api.callsTo('POST /interactions/:id/:token/callback');
     assert.deepEqual(callbacks.map((call) => [call.path, call.body]), [[`/interactions/${String(body.id)}/${String(body.token)}/callback`, { type: 5 }]]);

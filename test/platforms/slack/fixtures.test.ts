@@ -47,7 +47,8 @@ const EXPECTED: Record<string, Expected | 'ignored' | { challenge: string } | 's
   'platforms/slack/slash_command.txt': {
     id: '13345224609.738474920.8088930838d88f008e0', platform: 'slack', workspace: 'T0001',
     channel: { id: 'C2147483705', type: 'channel', name: 'test' }, user: { id: 'U2147483697', name: 'Steve' },
-    text: '/weather 94070', kind: 'command', event: 'slash_command',
+    // The command is the event; the text is its argument, what the agent reads.
+    text: '94070', kind: 'command', event: '/weather',
   },
   'platforms/slack/signature_vector.json': 'signature vector',
   'aof/slack_message.json': {

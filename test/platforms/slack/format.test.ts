@@ -81,7 +81,7 @@ describe('Slack replies on the wire', () => {
     assert.match(String(calls[0]?.params.text), /^\*Done\*\nrow/);
     for (const call of calls) {
       assert.equal(call.params.thread_ts, SAMPLE.thread);
-      assert.equal(call.params.unfurl_links, 'false');
+      assert.equal(String(call.params.unfurl_links), 'false');
       assert.ok(String(call.params.text).length <= SLACK_MESSAGE_LIMIT);
     }
   });

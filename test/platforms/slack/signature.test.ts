@@ -16,6 +16,8 @@ interface SignatureVector {
 const vector = JSON.parse(readFileSync(path.join(sharedFixturesDir, 'platforms', 'slack', 'signature_vector.json'), 'utf8')) as SignatureVector;
 const sentAt = Number(vector.timestamp);
 
+const APP_SIGNER = { ok: true, signer: { secret: vector.signing_secret } };
+
 function verifyAt(nowSecs: number, overrides: Partial<Parameters<typeof verifySlackSignature>[0]> = {}): ReturnType<typeof verifySlackSignature> {
   return verifySlackSignature({
     timestamp: vector.timestamp,
@@ -34,9 +36,9 @@ describe("Slack's documented signing vector", () => {
   });
 
   it('verifies with the clock at its timestamp and at the edge of the five-minute window', () => {
-    assert.deepEqual(verifyAt(sentAt), { ok: true });
-    assert.deepEqual(verifyAt(sentAt + MAX_CLOCK_SKEW_SECS), { ok: true });
-    assert.deepEqual(verifyAt(sentAt - MAX_CLOCK_SKEW_SECS), { ok: true });
+    assert.deepEqual(verifyAt(sentAt), APP_SIGNER);
+    assert.deepEqual(verifyAt(sentAt + MAX_CLOCK_SKEW_SECS), APP_SIGNER);
+    assert.deepEqual(verifyAt(sentAt - MAX_CLOCK_SKEW_SECS), APP_SIGNER);
   });
 
   it('fails one second past the window, either way', () => {
@@ -51,7 +53,7 @@ describe("Slack's documented signing vector", () => {
     assert.deepEqual(verifyAt(sentAt, { secrets: [{ secret: 'another-secret' }] }), { ok: false, reason: 'mismatch' });
     assert.deepEqual(verifyAt(sentAt, { signature: vector.signature.slice(0, -2) }), { ok: false, reason: 'mismatch' });
     assert.deepEqual(verifyAt(sentAt, { signature: vector.signature.replace('v0=', 'v1=') }), { ok: false, reason: 'mismatch' });
-    assert.deepEqual(verifyAt(sentAt, { rawBody: Buffer.from(vector.body) }), { ok: true });
+    assert.deepEqual(verifyAt(sentAt, { rawBody: Buffer.from(vector.body) }), APP_SIGNER);
   });
 
   it('reports missing headers and malformed timestamps', () => {
@@ -60,9 +62,11 @@ describe("Slack's documented signing vector", () => {
     assert.deepEqual(verifyAt(sentAt, { timestamp: '1531420618.5' }), { ok: false, reason: 'stale' });
   });
 
-  it('tries every configured secret and says which workspace vouched', () => {
+  it('tries every configured secret and says which workspace, or which flows\' secret, vouched', () => {
     const secrets = [{ secret: 'app-wide-secret' }, { secret: 'team-a-secret', team: 'TA' }, { secret: vector.signing_secret, team: 'T1DC2JH3J' }];
-    assert.deepEqual(verifyAt(sentAt, { secrets }), { ok: true, team: 'T1DC2JH3J' });
+    assert.deepEqual(verifyAt(sentAt, { secrets }), { ok: true, team: 'T1DC2JH3J', signer: secrets[2] });
+    const flowSecret = { secret: vector.signing_secret, flows: ['org-a-flow'], botTokens: ['xoxb-a'] };
+    assert.deepEqual(verifyAt(sentAt, { secrets: [...secrets.slice(0, 2), flowSecret] }), { ok: true, signer: flowSecret });
     assert.deepEqual(verifyAt(sentAt, { secrets: secrets.slice(0, 2) }), { ok: false, reason: 'mismatch' });
     assert.deepEqual(verifyAt(sentAt, { secrets: [] }), { ok: false, reason: 'mismatch' });
   });

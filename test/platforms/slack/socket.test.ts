@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createMetrics } from '../../../core/metrics/metrics.js';
-import type { InboundMessage, PlatformInstance } from '@aof/api';
+import type { InboundMessage, LoadedFlow, PlatformInstance } from '@aof/api';
 import { createSlackPlatform, type SocketClient } from '@aof/plugin-slack';
 import { MemoryStore } from '@aof/plugin-store-memory';
 import { createRecordingSink, deliverHttp, waitFor, type RecordingSink } from '@aof/testkit';
@@ -28,6 +28,14 @@ class FakeSocketClient extends EventEmitter implements SocketClient {
     this.disconnects += 1;
   }
 }
+
+const flowOf = (name: string, config: Record<string, unknown>): LoadedFlow => ({
+  flow: { apiVersion: 'aof.dev/v1', kind: 'AgentFlow', metadata: { name }, spec: { trigger: { type: 'Slack', config }, agents: [{ name: 'assistant' }] } },
+  index: 0,
+  source: { file: `${name}.yaml`, line: 1, column: 1 },
+  active: true,
+});
+const SOCKET_FLOWS = [flowOf('org-a-flow', { bot_token: 'xoxb-org-a', signing_secret: 'org-a-secret' }), flowOf('app-flow', {})];
 
 interface Delivered {
   acks: number;
@@ -53,6 +61,8 @@ describe('Slack Socket Mode', () => {
         http: { register: () => void (routesRegistered += 1) },
         metrics: createMetrics(),
         inbound: recording.sink,
+        // An organization's flow with its own credentials: what arrives over the app's socket is app-level and never reaches it.
+        flows: { list: () => SOCKET_FLOWS, routing: () => ({ strict_mode: false, weights: { channel: 100, user: 80, pattern: 60, platform: 40, catch_all: 10 } }) },
       },
       {
         socketClient: (options) => {
@@ -93,7 +103,7 @@ describe('Slack Socket Mode', () => {
     const viaSocket = await waitFor('the socket message', () => recording.messages.find((message) => message.id === 'Ev123ABC457'));
     assert.equal(delivered.acks, 1);
 
-    const http = await startSlack();
+    const http = await startSlack({ kernel: { flows: SOCKET_FLOWS } });
     try {
       await deliverHttp(http.kernel.url, signedRequest(JSON.stringify(envelope)));
       const viaHttp = await waitFor('the HTTP message', () => http.kernel.inbound[0]);
@@ -118,7 +128,9 @@ describe('Slack Socket Mode', () => {
     emit('interactive', JSON.parse(slackFixture('block_actions.json')) as unknown);
     const command = await waitFor('the command', () => recording.messages.find((message) => message.kind === 'command'));
     const button = await waitFor('the button', () => recording.messages.find((message) => message.kind === 'button'));
-    assert.equal(command.text, '/weather 94070');
+    assert.equal(command.text, '94070');
+    assert.equal(command.event, '/weather');
+    assert.deepEqual(command.flows, ['app-flow']);
     assert.deepEqual(button.action, { id: 'WaXA', value: 'click_me_123', messageId: '1548261231.000200' });
   });
 
