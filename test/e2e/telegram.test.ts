@@ -60,6 +60,16 @@ describe('Telegram end to end through the daemon', () => {
     await assertRequestLine(t, start, { flow: 'telegram-prod-flow', platform: 'telegram', channel: 'production' });
   });
 
+  it('runs a bot command\'s argument text as the command: /aof@bot kubectl get pods -n staging runs kubectl get pods -n staging', async () => {
+    const start = progress(t, replies);
+    const chatId = CHATS.production;
+    const update = messageUpdate({ chatId, userId: USER, text: `/aof@${BOT_USERNAME} ${COMMAND}`, thread: THREAD, chat: supergroup(chatId, 'production') });
+    assertFastAck(await deliverTimed(t, webhookRequest(update), replies), start);
+    await assertKubectlRan(t, start, kubeconfigOf('telegram', 'production'));
+    await waitForReply(() => api.sentMessages(), (sent) => sent.channelId === chatId && api.sentMessages().indexOf(sent) >= start.replies);
+    await assertRequestLine(t, start, { flow: 'telegram-prod-flow', platform: 'telegram', channel: 'production' });
+  });
+
   it('refuses a wrong secret token with 401 and runs nothing; the next update, in the staging group, runs in the staging flow', async () => {
     const start = progress(t, replies);
     const forged = await deliverTimed(t, mentionIn('production', 'not-the-webhook-secret'), replies);

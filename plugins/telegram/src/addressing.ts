@@ -1,11 +1,11 @@
 /** How a message's text addresses the bot, and the text flows match once that is taken off. */
 export interface Addressing {
-  /** The text without a leading `@bot` mention and with `/cmd@bot` shortened to `/cmd`. */
+  /** The text without a leading `@bot` mention and, for a command, its argument (`staging`). */
   text: string;
   /** The text names the bot: a leading or inline `@bot`, or `/cmd@bot`. */
   mentioned: boolean;
-  /** It starts with a bot command (`/deploy staging`). */
-  command: boolean;
+  /** It starts with a bot command (`/deploy staging`): the command, `/deploy`, without `@bot`. */
+  command: string | undefined;
   /** A command for another bot in the same group (`/deploy@OtherBot`): not ours to answer. */
   forOtherBot: boolean;
 }
@@ -32,15 +32,13 @@ export function readAddressing(raw: string, botUsername: string | undefined): Ad
   let forOtherBot = false;
   const target = command?.[2]?.toLowerCase();
   if (command !== null && target !== undefined && name !== undefined) {
-    if (target === name) {
-      body = `/${command[1] ?? ''}${body.slice(command[0].length)}`;
-      mentioned = true;
-    } else {
-      forOtherBot = true;
-    }
+    if (target === name) mentioned = true;
+    else forOtherBot = true;
   }
+  // As a Slack or Discord slash command: the command is the event, its argument the text.
+  if (command !== null) body = body.slice(command[0].length);
   if (!mentioned && name !== undefined) mentioned = mentionsAnywhere(body, name);
-  return { text: body.trim(), mentioned, command: command !== null, forOtherBot };
+  return { text: body.trim(), mentioned, command: command === null ? undefined : `/${command[1] ?? ''}`, forOtherBot };
 }
 
 /** `@bot` as a whole word anywhere in the text (usernames are case-insensitive). */

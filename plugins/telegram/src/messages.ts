@@ -19,7 +19,7 @@ export function normalizeMessage(updateId: string, update: Fields, message: Fiel
   const addressing = readAddressing(raw, context.bot.username);
   if (addressing.forOtherBot) return { ignored: 'command addressed to another bot' };
   const repliesToBot = idOf(record(record(message.reply_to_message)?.from)?.id) === context.bot.id;
-  const kind: MessageKind = addressing.command ? 'command' : addressing.mentioned || repliesToBot ? 'mention' : 'message';
+  const kind: MessageKind = addressing.command !== undefined ? 'command' : addressing.mentioned || repliesToBot ? 'mention' : 'message';
   const thread = threadOf(message, true);
   const topic = topicOf(message, channel.id);
   return {
@@ -31,7 +31,7 @@ export function normalizeMessage(updateId: string, update: Fields, message: Fiel
       ...(thread !== undefined && { thread }),
       text: addressing.text,
       kind,
-      event,
+      event: addressing.command ?? event,
       receivedAt: context.receivedAt,
       raw: update,
     }],

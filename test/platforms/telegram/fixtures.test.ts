@@ -25,11 +25,11 @@ const EXPECTED: Record<string, Expected | 'ignored'> = {
   'platforms/telegram/update_edited_message.json': 'ignored',
   'platforms/telegram/update_message_group.json': {
     id: '10001', platform: 'telegram', channel: testGroup, user: testUser,
-    thread: '1366', text: '/deploy staging', kind: 'command', event: 'message',
+    thread: '1366', text: 'staging', kind: 'command', event: '/deploy',
   },
   'platforms/telegram/update_message_private.json': {
     id: '10000', platform: 'telegram', channel: { id: '1111111', type: 'dm', name: '@Testusername' }, user: testUser,
-    thread: '1365', text: '/start', kind: 'command', event: 'message',
+    thread: '1365', text: '', kind: 'command', event: '/start',
   },
   'platforms/telegram/update_message_reaction.json': {
     id: '10003', platform: 'telegram', channel: testGroup, user: testUser,
@@ -37,7 +37,7 @@ const EXPECTED: Record<string, Expected | 'ignored'> = {
   },
   'aof/telegram_text.json': {
     id: '123456789', platform: 'telegram', channel: { id: '987654321', type: 'dm', name: '@johndoe' }, user: { id: '987654321', name: 'johndoe' },
-    thread: '1001', text: '/agent run test-bot hello', kind: 'command', event: 'message',
+    thread: '1001', text: 'run test-bot hello', kind: 'command', event: '/agent',
   },
 };
 
