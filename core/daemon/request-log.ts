@@ -63,8 +63,13 @@ export class RequestLog {
       ...(outcome?.errorCode !== undefined && { error_code: outcome.errorCode }),
     };
     this.#logger.info(line, 'request');
-    // The admin API serves these lines, so they get the same secret scrubbing as the log.
-    const kept = JSON.parse(this.#scrubber.scrub(JSON.stringify(line))) as RequestLogLine;
-    this.#recent.add({ timestamp: new Date().toISOString(), ...kept });
+    // The admin API serves these lines, so they get the same secret scrubbing as the log
+    // (every field is a string, a number or null: each string is scrubbed on its own).
+    const kept: Record<string, unknown> = { timestamp: new Date().toISOString() };
+    for (const key in line) {
+      const value = line[key];
+      kept[key] = typeof value === 'string' ? this.#scrubber.scrub(value) : value;
+    }
+    this.#recent.add(kept as RequestLogLine);
   }
 }

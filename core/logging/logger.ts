@@ -1,7 +1,8 @@
-import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { pino, stdSerializers, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import pretty from 'pino-pretty';
-import { redactPaths } from './redact-paths.js';
+import { redactSecrets, redactSerializedError } from './redact-secrets.js';
 import type { SecretScrubber } from './secret-scrubber.js';
+import { turnBatchedStdout } from './turn-batched-destination.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type LogFormat = 'json' | 'pretty';
@@ -29,13 +30,45 @@ export function createLogger(options: LoggerOptions): PinoLogger {
   // pretty output goes to the same destination the JSON would.
   const destination = options.format === 'pretty'
     ? pretty({ destination: options.destination ?? 1, timestampKey: 'timestamp', sync: true })
-    : options.destination;
-  return pino({
+    : options.destination ?? turnBatchedStdout();
+  const logger = pino({
     level: options.level,
     // pino has no option to rename its `time` key; log shippers and DESIGN.md expect `timestamp`.
-    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: redactPaths(), censor: '[redacted]' },
+    timestamp: isoTimestamp,
+    formatters: {
+      level: (label) => ({ level: label }),
+      // Instead of pino's `redact` (see redact-secrets.ts for why); `err` is censored once serialized.
+      log: (object) => redactSecrets(object, 'err'),
+      bindings: (bindings) => redactSecrets(bindings),
+    },
+    serializers: { err: redactedError },
     ...(scrubber !== undefined && { hooks: { streamWrite: (line: string) => scrubber.scrub(line) } }),
   }, destination);
+  // pino gives child bindings no formatter (it resets `bindings` for children), so they are
+  // censored on the way in; children inherit this method, so grandchildren are too.
+  const child = logger.child;
+  Object.defineProperty(logger, 'child', {
+    value: function censoredChild(this: PinoLogger, bindings: Record<string, unknown>, childOptions?: object) {
+      return child.call(this, redactSecrets(bindings), childOptions);
+    },
+  });
+  return logger;
+}
+
+function redactedError(error: unknown): unknown {
+  const serialized: unknown = stdSerializers.err(error as Error);
+  return typeof serialized === 'object' && serialized !== null ? redactSerializedError(serialized) : serialized;
+}
+
+let lastMs = -1;
+let lastStamp = '';
+
+/** Lines come in bursts within one millisecond; the ISO string is formatted once per millisecond. */
+function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastStamp = `,"timestamp":"${new Date(now).toISOString()}"`;
+  }
+  return lastStamp;
 }

@@ -38,6 +38,21 @@ describe('createLogger', () => {
     assert.match(text, /"authorization":"\[redacted\]"/);
   });
 
+  it('censors secrets in errors, in arrays and in child bindings, and leaves the logged objects as they were', () => {
+    const { logger, lines } = capture();
+    const error = Object.assign(new Error('call failed'), { config: { headers: { authorization: 'Bearer e1' } } });
+    const logged = { err: error, calls: [{ api_key: 'e2' }], flow: 'prod' };
+    logger.child({ token: 'e3' }).error(logged, 'boom');
+    const [line] = lines();
+    const text = JSON.stringify(line);
+    for (let n = 1; n <= 3; n++) assert.ok(!text.includes(`e${n}"`), `secret e${n} is censored`);
+    assert.equal((line?.err as { message?: string; type?: string } | undefined)?.message, 'call failed', 'the error keeps its message');
+    assert.equal((line?.err as { type?: string } | undefined)?.type, 'Error');
+    assert.equal(line?.flow, 'prod');
+    assert.equal(error.config.headers.authorization, 'Bearer e1', 'the error object itself is untouched');
+    assert.equal(logged.calls[0]?.api_key, 'e2');
+  });
+
   it('writes human-readable lines in pretty format, still without secrets', async () => {
     const chunks: string[] = [];
     const destination = new Writable({ write(chunk: Buffer, _encoding, done) { chunks.push(chunk.toString()); done(); } });
