@@ -1,7 +1,7 @@
 /**
  * A fake Slack Web API over real HTTP: chat.postMessage, reactions.add, conversations.info,
  * users.info and auth.test. Records every call; can answer the next post with a 429 and
- * Retry-After, or any method with `ok: false`. Point the plugin's `api_url` at `url`.
+ * Retry-After, any method with `ok: false`, or any method with an HTTP error status. Point the plugin's `api_url` at `url`.
  *
  *   const slack = await startFakeSlackApi({ channels: { C1: 'production' } });
  *   // plugin config: { api_url: slack.url, ... }; later: slack.sentMessages(), slack.callsTo('conversations.info')
@@ -33,6 +33,8 @@ export interface FakeSlackApi extends FakePlatformApi {
   callsTo(method: string): FakeSlackCall[];
   /** The next call of `method` answers `{ ok: false, error }`. */
   failNext(method: string, error: string): void;
+  /** The next call of `method` answers with this HTTP status (a 503 while Slack is down). */
+  failNextWithStatus(method: string, status: number): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const sent: SentRecord[] = [];
   const reactions = new Map<string, string[]>();
   const failures = new Map<string, string>();
+  const statusFailures = new Map<string, number>();
   let retryAfterNextPost: number | undefined;
   let rateLimited = 0;
   let posted = 0;
@@ -58,6 +61,11 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       retryAfterNextPost = undefined;
       rateLimited += 1;
       return { status: 429, headers: { 'retry-after': String(seconds) }, body: { ok: false, error: 'ratelimited' } };
+    }
+    const status = statusFailures.get(method);
+    if (status !== undefined) {
+      statusFailures.delete(method);
+      return { status, body: { ok: false, error: 'fake_http_failure' } };
     }
     const failure = failures.get(method);
     if (failure !== undefined) {
@@ -117,6 +125,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     calls,
     callsTo: (method) => calls.filter((call) => call.method === method),
     failNext: (method, error) => failures.set(method, error),
+    failNextWithStatus: (method, status) => statusFailures.set(method, status),
     sentMessages: () => sent,
     reactionsOn: (messageId) => reactions.get(messageId) ?? [],
     failNextWith429: (seconds) => {

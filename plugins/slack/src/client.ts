@@ -1,42 +1,44 @@
 import { LogLevel, webApi, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '@aof/api';
+import { SlackDeliveryClient } from './delivery-client.js';
 
 export type WebClient = webApi.WebClient;
+export { SlackApiError, SlackDeliveryClient } from './delivery-client.js';
 
-/**
- * Replies must arrive: a 429 waits for Slack's Retry-After (WebClient does that itself), other
- * failures back off, a few times, before the reply is reported lost.
- */
-const DELIVERY_RETRIES = { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 30_000, randomize: true };
-const DELIVERY_TIMEOUT_MS = 30_000;
 /** Name and identity lookups only decorate a message; they must never hold one up. */
 const LOOKUP_TIMEOUT_MS = 3_000;
 
-/** One pair of WebClients per bot token: one that insists (delivery), one that gives up at once (lookups). */
+/**
+ * Per bot token, a client that insists (delivery: replies and approval requests must arrive) and
+ * a WebClient that gives up at once (lookups).
+ */
 export class SlackClients {
   readonly #apiUrl: string;
-  readonly #logger: SlackLogger;
-  readonly #delivery = new Map<string, WebClient>();
+  readonly #logger: Logger;
+  readonly #sdkLogger: SlackLogger;
+  readonly #delivery = new Map<string, SlackDeliveryClient>();
   readonly #lookup = new Map<string, WebClient>();
 
   constructor(options: { apiUrl: string; logger: Logger }) {
     this.#apiUrl = options.apiUrl;
-    this.#logger = slackLogger(options.logger);
+    this.#logger = options.logger;
+    this.#sdkLogger = slackLogger(options.logger);
   }
 
-  delivery(token: string): WebClient {
-    return this.#client(this.#delivery, token, { retryConfig: DELIVERY_RETRIES, timeout: DELIVERY_TIMEOUT_MS });
+  delivery(token: string): SlackDeliveryClient {
+    let client = this.#delivery.get(token);
+    if (client === undefined) {
+      client = new SlackDeliveryClient({ apiUrl: this.#apiUrl, token, logger: this.#logger });
+      this.#delivery.set(token, client);
+    }
+    return client;
   }
 
   lookup(token: string): WebClient {
-    return this.#client(this.#lookup, token, { retryConfig: { retries: 0 }, timeout: LOOKUP_TIMEOUT_MS, rejectRateLimitedCalls: true });
-  }
-
-  #client(pool: Map<string, WebClient>, token: string, options: webApi.WebClientOptions): WebClient {
-    let client = pool.get(token);
+    let client = this.#lookup.get(token);
     if (client === undefined) {
-      client = new webApi.WebClient(token, { ...options, slackApiUrl: this.#apiUrl, logger: this.#logger });
-      pool.set(token, client);
+      client = new webApi.WebClient(token, { retryConfig: { retries: 0 }, timeout: LOOKUP_TIMEOUT_MS, rejectRateLimitedCalls: true, slackApiUrl: this.#apiUrl, logger: this.#sdkLogger });
+      this.#lookup.set(token, client);
     }
     return client;
   }

@@ -1,6 +1,6 @@
 import { APPROVAL_ACTION_IDS, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
 import type { types } from '@slack/bolt';
-import type { SlackClients, WebClient } from './client.js';
+import type { SlackClients, SlackDeliveryClient } from './client.js';
 import type { SlackSettings } from './config.js';
 import { markdownToMrkdwn } from './format.js';
 import { SLACK_MESSAGE_LIMIT, splitMessage } from './split.js';
@@ -42,7 +42,7 @@ export class SlackOutbound {
     const sent = await post(client, { channel: request.channelId, thread: request.thread, text });
     for (const name of [APPROVAL_REACTIONS.approve[0], APPROVAL_REACTIONS.deny[0]]) {
       try {
-        await client.reactions.add({ channel: sent.channelId, timestamp: sent.messageId, name });
+        await client.call('reactions.add', { channel: sent.channelId, timestamp: sent.messageId, name });
       } catch (error) {
         // The request is posted and approvers can still react by hand; losing it over a missing emoji would be worse.
         this.#logger.warn({ reaction: name, error: error instanceof Error ? error.message : String(error) }, 'could not add the approval reaction');
@@ -51,7 +51,7 @@ export class SlackOutbound {
     return sent;
   }
 
-  #client(workspace: string | undefined): WebClient {
+  #client(workspace: string | undefined): SlackDeliveryClient {
     const token = this.#settings.botToken(workspace);
     if (token === undefined) throw new Error(`no Slack bot token for workspace ${workspace ?? '(default)'}`);
     return this.#clients.delivery(token);
@@ -65,8 +65,8 @@ interface PostRequest {
   blocks?: types.KnownBlock[];
 }
 
-async function post(client: WebClient, request: PostRequest): Promise<SentMessage> {
-  const response = await client.chat.postMessage({
+async function post(client: SlackDeliveryClient, request: PostRequest): Promise<SentMessage> {
+  const response = await client.call('chat.postMessage', {
     channel: request.channel,
     text: request.text,
     ...(request.thread !== undefined && { thread_ts: request.thread }),
@@ -76,8 +76,8 @@ async function post(client: WebClient, request: PostRequest): Promise<SentMessag
     unfurl_links: false,
     unfurl_media: false,
   });
-  if (response.ts === undefined) throw new Error('Slack chat.postMessage answered without a message ts');
-  return { messageId: response.ts, channelId: response.channel ?? request.channel };
+  if (typeof response.ts !== 'string') throw new Error('Slack chat.postMessage answered without a message ts');
+  return { messageId: response.ts, channelId: typeof response.channel === 'string' ? response.channel : request.channel };
 }
 
 function approvalBlocks(text: string, approvalId: string): types.KnownBlock[] {

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SAMPLE, startSlack, type SlackTestEnv } from './harness.js';
+import { BOT_TOKEN } from './slack-requests.js';
+
+/** Replies go out through the plugin's own delivery client (not WebClient): what it promises. */
+describe('Slack reply delivery', () => {
+  let env: SlackTestEnv;
+
+  before(async () => {
+    env = await startSlack();
+  });
+  after(() => env.stop());
+
+  const send = (text: string) => env.platform.send({ platform: 'slack', channelId: SAMPLE.channelId, thread: SAMPLE.thread, text });
+  const delivered = (text: string) => env.api.sentMessages().filter((sent) => sent.text === text).length;
+
+  it('posts JSON with the bot token, in the thread, without previews', async () => {
+    const sent = await send('json reply');
+    const call = env.api.callsTo('chat.postMessage').at(-1);
+    assert.equal(call?.token, BOT_TOKEN);
+    assert.deepEqual(
+      { channel: call?.params.channel, thread_ts: call?.params.thread_ts, text: call?.params.text, unfurl_links: call?.params.unfurl_links, mrkdwn: call?.params.mrkdwn },
+      { channel: SAMPLE.channelId, thread_ts: SAMPLE.thread, text: 'json reply', unfurl_links: false, mrkdwn: true },
+    );
+    assert.equal(sent.channelId, SAMPLE.channelId);
+    assert.equal(sent.messageId, env.api.sentMessages().at(-1)?.messageId);
+  });
+
+  it('waits out a 429 for Retry-After, holds the token\'s other replies as long, and delivers each once', async () => {
+    const limitedBefore = env.api.rateLimitedCount();
+    env.api.failNextWith429(1);
+    const started = Date.now();
+    const first = send('limited first');
+    // Sent once the 429 is in: it must wait for the same Retry-After rather than hit Slack again at once.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = send('limited second');
+    await Promise.all([first, second]);
+    assert.ok(Date.now() - started >= 950, `both replies waited for Retry-After (${Date.now() - started} ms)`);
+    assert.equal(env.api.rateLimitedCount(), limitedBefore + 1);
+    assert.equal(delivered('limited first'), 1);
+    assert.equal(delivered('limited second'), 1);
+  });
+
+  it('retries a 5xx (Slack having a bad moment) and delivers once', async () => {
+    const callsBefore = env.api.callsTo('chat.postMessage').length;
+    env.api.failNextWithStatus('chat.postMessage', 503);
+    await send('after an outage');
+    assert.equal(env.api.callsTo('chat.postMessage').length, callsBefore + 2);
+    assert.equal(delivered('after an outage'), 1);
+  });
+
+  it('does not retry a refusal (ok: false): the caller hears Slack\'s error code at once', async () => {
+    const callsBefore = env.api.callsTo('chat.postMessage').length;
+    env.api.failNext('chat.postMessage', 'not_in_channel');
+    await assert.rejects(send('refused'), /not_in_channel/);
+    assert.equal(env.api.callsTo('chat.postMessage').length, callsBefore + 1);
+  });
+});
