@@ -5,6 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
+  AgentPriority,
   ChatMessage,
   DaemonConfigSpec,
   InboundMessage,
@@ -77,6 +78,18 @@ export interface RuntimeStats {
   threads: number;
 }
 
+/** What every task of one (flow, agent) shares; see `#prepare`. */
+interface PreparedAgent {
+  /** The objects it was built from: another object under the same name means a reload. */
+  agent: LoadedAgent;
+  agents: ReadonlyArray<LoadedAgent | undefined>;
+  plan: AgentPlan;
+  env: Record<string, string>;
+  options: ExecutorOptions;
+  memory: MemorySettings;
+  priority: AgentPriority;
+}
+
 /** The flow asks for a runtime this daemon cannot provide. */
 class RuntimeUnavailableError extends Error {}
 
@@ -89,6 +102,7 @@ export class AgentRuntime {
   readonly #metrics: RuntimeMetrics;
   /** Running tasks: their abort controller and when they settle. */
   readonly #running = new Map<AbortController, Promise<unknown>>();
+  readonly #prepared = new WeakMap<LoadedFlow, Map<string, PreparedAgent>>();
   #closing: Promise<void> | undefined;
 
   constructor(deps: RuntimeDeps) {
@@ -97,7 +111,9 @@ export class AgentRuntime {
     this.#builder = new TaskBuilder({ runtime, tools: deps.tools, models: deps.models, env: deps.env });
     this.#admission = new Admission({ maxConcurrent: runtime.max_concurrent_tasks, maxPerUser: runtime.max_tasks_per_user, queueSize: runtime.queue_size });
     this.#memory = new ConversationMemory(deps.store, deps.daemon.memory);
-    this.#pools = new FlowPools((flow, options) => this.#createExecutor(flow, options), deps.logger);
+    this.#pools = new FlowPools((flow, options) => this.#createExecutor(flow, options), deps.logger, {
+      ...(runtime.max_sandbox_threads !== undefined && { maxLiveThreads: runtime.max_sandbox_threads }),
+    });
     this.#metrics = createRuntimeMetrics(deps.registry, {
       running: () => this.#admission.running,
       queued: () => this.#admission.queued,
@@ -160,15 +176,15 @@ export class AgentRuntime {
         detail: `flow ${flowName} names agent ${agentName}, which is not loaded`,
       };
     }
-    let plan: AgentPlan;
+    let prepared: PreparedAgent;
     try {
-      plan = this.#builder.plan(flow, agentName, agent);
+      prepared = this.#prepare(flow, agentName, agent);
     } catch (error) {
       if (error instanceof TaskBuildError) return { status: 'error', reply: error.reply, tokensUsed: 0, errorCode: error.code, detail: error.message };
       throw error;
     }
 
-    const ticket = this.#admission.request(userKey(message), flowEntry(flow, agentName)?.priority ?? 'normal');
+    const ticket = this.#admission.request(userKey(message), prepared.priority);
     if (ticket.status === 'busy') return { status: 'busy', reply: ticket.reply, tokensUsed: 0, errorCode: ticket.reason };
     let release: Release;
     try {
@@ -180,7 +196,7 @@ export class AgentRuntime {
     admitted(performance.now());
 
     const controller = new AbortController();
-    const task = this.#runAdmitted(submission, plan, controller);
+    const task = this.#runAdmitted(submission, prepared, controller);
     this.#running.set(controller, task);
     try {
       return await task;
@@ -190,12 +206,10 @@ export class AgentRuntime {
     }
   }
 
-  async #runAdmitted(submission: TaskSubmission, plan: AgentPlan, controller: AbortController): Promise<OutcomeBody> {
+  async #runAdmitted(submission: TaskSubmission, prepared: PreparedAgent, controller: AbortController): Promise<OutcomeBody> {
     const { flow, message, requestId } = submission;
+    const { plan, env, options, memory } = prepared;
     const flowName = flow.flow.metadata.name;
-    const env = sandboxEnv(flow, this.#deps.env);
-    const options = this.#executorOptions(flow, plan, env);
-    const memory = this.#memory.settings(flow);
     const key = memoryKey(flowName, message);
     const history = await this.#loadHistory(key, memory, flowName);
     const request = this.#builder.request({ requestId, flow, plan, env, message, history, ...(submission.resume !== undefined && { resume: submission.resume }) });
@@ -223,6 +237,51 @@ export class AgentRuntime {
     }
     await this.#remember(key, remember, memory, flowName);
     return body;
+  }
+
+  /**
+   * The plan, sandbox env, pool options and memory settings of (flow, agent) depend on the
+   * configuration alone, so they are built once and kept while the flow's object and its agents'
+   * objects stay the same (a reload that changes either builds them again). Throws TaskBuildError.
+   */
+  #prepare(flow: LoadedFlow, agentName: string, agent: LoadedAgent): PreparedAgent {
+    let byAgent = this.#prepared.get(flow);
+    const cached = byAgent?.get(agentName);
+    if (cached !== undefined && cached.agent === agent && this.#sameAgents(flow, cached.agents)) return cached;
+    const plan = this.#builder.plan(flow, agentName, agent);
+    const env = sandboxEnv(flow, this.#deps.env);
+    const prepared: PreparedAgent = {
+      agent,
+      agents: this.#flowAgents(flow),
+      plan,
+      env,
+      options: this.#executorOptions(flow, plan, env),
+      memory: this.#memory.settings(flow),
+      priority: flowEntry(flow, agentName)?.priority ?? 'normal',
+    };
+    if (byAgent === undefined) {
+      byAgent = new Map();
+      this.#prepared.set(flow, byAgent);
+    }
+    byAgent.set(agentName, prepared);
+    return prepared;
+  }
+
+  /** The loaded agents the flow names, as looked up now (their permissions are part of the pool's). */
+  #flowAgents(flow: LoadedFlow): Array<LoadedAgent | undefined> {
+    const lookup = this.#deps.agents;
+    return lookup === undefined ? [] : flow.flow.spec.agents.map((entry) => lookup(entry.name));
+  }
+
+  #sameAgents(flow: LoadedFlow, agents: ReadonlyArray<LoadedAgent | undefined>): boolean {
+    const lookup = this.#deps.agents;
+    if (lookup === undefined) return true;
+    const entries = flow.flow.spec.agents;
+    if (entries.length !== agents.length) return false;
+    for (let index = 0; index < entries.length; index++) {
+      if (lookup(entries[index]!.name) !== agents[index]) return false;
+    }
+    return true;
   }
 
   #executorOptions(flow: LoadedFlow, plan: AgentPlan, env: Record<string, string>): ExecutorOptions {

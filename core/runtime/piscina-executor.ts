@@ -27,6 +27,8 @@ export class PiscinaExecutor implements TaskExecutor {
       idleTimeout: options.idleTimeoutMs,
       // One task per thread: terminating a worker on timeout or OOM must not take a neighbour with it.
       concurrentTasksPerWorker: 1,
+      // The runtime keeps its own wait and run histograms (runtime-metrics.ts); piscina's would be a second set per pool.
+      recordTiming: false,
       resourceLimits: { maxOldGenerationSizeMb: options.maxMemoryMb },
       // Not the daemon's own flags: an inspector port or a preloaded module (--import) has no business in a sandbox.
       execArgv: [],
