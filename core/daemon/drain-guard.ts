@@ -7,9 +7,13 @@ import type { ErrorBody } from '../http/server.js';
  * checks, metrics and reply polling keep working until the listener closes.
  */
 export function refuseNewMessagesWhileDraining(app: FastifyInstance, draining: () => boolean): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!draining() || request.method !== 'POST') return;
+  // Callback style: it runs on every request, and an async hook would cost a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!draining() || request.method !== 'POST') {
+      done();
+      return;
+    }
     const body: ErrorBody = { error: 'unavailable', message: 'AOF is shutting down and takes no new messages; retry shortly' };
-    await reply.code(503).header('retry-after', '5').header('connection', 'close').send(body);
+    void reply.code(503).header('retry-after', '5').header('connection', 'close').send(body);
   });
 }
