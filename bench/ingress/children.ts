@@ -67,7 +67,7 @@ export async function stubStats(stub: ServerChild): Promise<Record<string, numbe
 export async function spawnDaemon(config: string, logFile: string, env: Record<string, string>): Promise<ServerChild> {
   const port = await freePort();
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [path.join(repoRoot, 'core', 'main.js'), '--config', config, '--port', String(port)], {
+  const child = spawn(process.execPath, [...daemonNodeArgs(), path.join(repoRoot, 'core', 'main.js'), '--config', config, '--port', String(port)], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', log, 'inherit'],
@@ -85,6 +85,11 @@ export async function spawnDaemon(config: string, logFile: string, env: Record<s
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { child, port, stop: () => stopChild(child) };
+}
+
+/** `BENCH_DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles the daemon under the load (Node refuses --cpu-prof in NODE_OPTIONS). */
+function daemonNodeArgs(): string[] {
+  return (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
