@@ -1,4 +1,4 @@
-import type { InboundMessage, PlatformInstance } from '@aof/api';
+import type { ApprovalMode, InboundMessage, PlatformInstance } from '@aof/api';
 
 /**
  * What a platform plugin's author provides to run the contract suite (`runPlatformContract`):
@@ -14,6 +14,11 @@ export interface PlatformHarness {
   sample: { channelId: string; userId: string; thread: string };
   /** The most characters one posted message may hold; longer replies must be split. */
   maxMessageLength: number;
+  /**
+   * The approval modes the plugin is expected to offer (`platform.approvalModes`, any order; `[]`
+   * for none). The suite checks the plugin declares exactly these and runs the approval case for each.
+   */
+  approvalModes: readonly ApprovalMode[];
   /** Boots the plugin (for example with startTestKernel) and the fake platform API. Called once per suite. */
   start(): Promise<StartedPlatform>;
   stop(): Promise<void>;

@@ -141,6 +141,7 @@ export function createDiscordHarness(): PlatformHarness {
     platform: 'discord',
     sample: SAMPLE,
     maxMessageLength: DISCORD_MESSAGE_LIMIT,
+    approvalModes: ['reaction', 'button'],
     async start(): Promise<StartedPlatform> {
       env = await startDiscord();
       return { baseUrl: env.kernel.url, inbound: env.kernel.inbound, platform: env.platform, fakeApi: env.api };

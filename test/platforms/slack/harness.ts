@@ -103,6 +103,7 @@ export function createSlackHarness(): PlatformHarness {
     platform: 'slack',
     sample: SAMPLE,
     maxMessageLength: SLACK_MESSAGE_LIMIT,
+    approvalModes: ['reaction', 'button'],
     async start(): Promise<StartedPlatform> {
       env = await startSlack();
       return { baseUrl: env.kernel.url, inbound: env.kernel.inbound, platform: env.platform, fakeApi: env.api };

@@ -73,6 +73,7 @@ export function createTelegramHarness(): PlatformHarness {
     platform: 'telegram',
     sample: SAMPLE,
     maxMessageLength: TELEGRAM_MESSAGE_LIMIT,
+    approvalModes: ['button'],
     async start(): Promise<StartedPlatform> {
       env = await startTelegram();
       return { baseUrl: env.kernel.url, inbound: env.kernel.inbound, platform: env.platform, fakeApi: env.api };

@@ -92,6 +92,7 @@ export function createWhatsAppHarness(): PlatformHarness {
     platform: 'whatsapp',
     sample: SAMPLE,
     maxMessageLength: WHATSAPP_MESSAGE_LIMIT,
+    approvalModes: ['button', 'reaction'],
     async start(): Promise<StartedPlatform> {
       env = await startWhatsApp();
       return { baseUrl: env.kernel.url, inbound: env.kernel.inbound, platform: env.platform, fakeApi: env.api };
