@@ -16,7 +16,10 @@ import autocannon from 'autocannon';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const DURATION_SECS = Number(process.env.BENCH_DURATION_SECS ?? 8);
 const CONNECTIONS = 50;
-const FLOW_COUNTS = [1, 10, 100];
+/** `BENCH_FLOW_COUNTS=100` runs one size only. */
+const FLOW_COUNTS = (process.env.BENCH_FLOW_COUNTS ?? '1,10,100').split(',').map(Number);
+/** `BENCH_DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles the daemon (as in bench/ingress). */
+const DAEMON_NODE_ARGS = (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 
 async function writeDeployment(dir: string, flows: number): Promise<string> {
   await mkdir(path.join(dir, 'flows'), { recursive: true });
@@ -40,7 +43,7 @@ async function writeDeployment(dir: string, flows: number): Promise<string> {
 }
 
 async function startDaemon(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'core/main.js'), '--config', config, '--port', '0', '--log-level', 'info'], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_ARGS, path.join(repoRoot, 'core/main.js'), '--config', config, '--port', '0', '--log-level', 'info'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
