@@ -35,6 +35,8 @@ export interface FakeSlackApi extends FakePlatformApi {
   failNext(method: string, error: string): void;
   /** The next call of `method` answers with this HTTP status (a 503 while Slack is down). */
   failNextWithStatus(method: string, status: number): void;
+  /** TCP connections clients hold open to the fake now. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,11 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       response.end(JSON.stringify(answer.body));
     });
   });
+  let connections = 0;
+  server.on('connection', (socket) => {
+    connections += 1;
+    socket.once('close', () => { connections -= 1; });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -126,6 +133,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     callsTo: (method) => calls.filter((call) => call.method === method),
     failNext: (method, error) => failures.set(method, error),
     failNextWithStatus: (method, status) => statusFailures.set(method, status),
+    openConnections: () => connections,
     sentMessages: () => sent,
     reactionsOn: (messageId) => reactions.get(messageId) ?? [],
     failNextWith429: (seconds) => {

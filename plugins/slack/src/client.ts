@@ -34,6 +34,12 @@ export class SlackClients {
     return client;
   }
 
+  /** Closes the delivery clients' kept-alive connections. */
+  close(): void {
+    for (const client of this.#delivery.values()) client.close();
+    this.#delivery.clear();
+  }
+
   lookup(token: string): WebClient {
     let client = this.#lookup.get(token);
     if (client === undefined) {

@@ -69,6 +69,7 @@ export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps
       await socket?.stop();
       // Events already acked are handed over before the kernel goes away.
       await pipeline.idle();
+      clients.close();
     },
   };
 }

@@ -62,6 +62,11 @@ export class SlackDeliveryClient {
     this.#request = secure ? https.request : http.request;
   }
 
+  /** Closes the kept-alive connections (the plugin is stopping; nothing more is sent). */
+  close(): void {
+    this.#agent.destroy();
+  }
+
   /** Resolves with Slack's answer (`ok: true`); rejects with SlackApiError or the last transport error. */
   async call(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const url = new URL(method, this.#base);

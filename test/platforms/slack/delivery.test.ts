@@ -57,3 +57,23 @@ describe('Slack reply delivery', () => {
     assert.equal(env.api.callsTo('chat.postMessage').length, callsBefore + 1);
   });
 });
+
+describe('Slack delivery connections', () => {
+  it('are kept alive between replies and closed when the plugin stops', async () => {
+    const env = await startSlack();
+    try {
+      const send = (text: string) => env.platform.send({ platform: 'slack', channelId: SAMPLE.channelId, text });
+      await send('one');
+      const open = env.api.openConnections();
+      await send('two');
+      assert.ok(open >= 1, 'a connection is open after a reply');
+      assert.equal(env.api.openConnections(), open, 'the second reply reused a kept-alive connection');
+      await env.kernel.stop();
+      const deadline = Date.now() + 2_000;
+      while (env.api.openConnections() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(env.api.openConnections(), 0);
+    } finally {
+      await env.api.close();
+    }
+  });
+});
