@@ -55,14 +55,16 @@ export const slackConfigSchema: Record<string, unknown> = {
   // The daemon hands over the whole platforms.slack block, which may carry keys for other parts (app_id, ...).
   additionalProperties: true,
   allOf: [
-    { anyOf: [{ required: ['bot_token'] }, { required: ['workspaces'] }] },
     {
-      // Socket Mode needs the app token; HTTP mode (the default) needs a secret to verify requests with.
-      anyOf: [
-        { properties: { mode: { const: 'socket' } }, required: ['mode', 'app_token'] },
-        { properties: { mode: { const: 'http' } }, anyOf: [{ required: ['signing_secret'] }, { required: ['workspaces'] }] },
-      ],
+      // Socket Mode needs the app token and a bot token to answer with.
+      if: { properties: { mode: { const: 'socket' } }, required: ['mode'] },
+      then: { required: ['app_token'], anyOf: [{ required: ['bot_token'] }, { required: ['workspaces'] }] },
     },
+    // App-wide credentials come as a pair: a secret needs a bot token to answer with, and in HTTP
+    // mode a bot token needs the secret that verifies its app's requests. Neither is needed when
+    // only flows carry credentials (seed Pattern 5); the plugin checks that when it starts.
+    { if: { required: ['signing_secret'] }, then: { required: ['bot_token'] } },
+    { if: { properties: { mode: { const: 'http' } }, required: ['bot_token'] }, then: { required: ['signing_secret'] } },
   ],
 };
 

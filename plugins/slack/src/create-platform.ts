@@ -56,8 +56,14 @@ export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps
     postApprovalRequest: (request) => outbound.postApprovalRequest(request),
     async start() {
       // Learns the workspaces of the flows' own tokens before the first request needs them.
-      credentials.current();
-      if (settings.mode !== 'socket') return;
+      const table = credentials.current();
+      if (settings.mode !== 'socket') {
+        if (table.secrets.length === 0) {
+          throw new Error('Slack is enabled but has no credentials: set platforms.slack bot_token and signing_secret (or their _env names), '
+            + 'workspaces, or give Slack flows their own trigger.config bot_token and signing_secret');
+        }
+        return;
+      }
       // The config schema already requires it; this guards callers that run init without the kernel.
       if (settings.appToken === undefined) throw new Error('Slack Socket Mode needs app_token');
       const factory = options.socketClient ?? boltSocketClient;

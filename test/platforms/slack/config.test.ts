@@ -23,9 +23,16 @@ describe('Slack plugin config', () => {
     assert.deepEqual(await loadErrors({ workspaces: [{ team_id: 'T1', bot_token: 'xoxb-1', signing_secret: 's' }] }), []);
   });
 
+  it('refuses to start with no credentials at all (none app-wide, no flow with its own), saying where they go', async () => {
+    const errors = await loadErrors({ api_url: 'http://127.0.0.1:9/' });
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]?.message), /Slack is enabled but has no credentials: set platforms\.slack bot_token and signing_secret/);
+  });
+
   const invalid: Array<[string, Record<string, unknown>]> = [
     ['no signing secret in HTTP mode', { bot_token: 'xoxb-secret-token-value' }],
     ['no app token in Socket Mode', { mode: 'socket', bot_token: 'xoxb-secret-token-value' }],
+    ['no bot token in Socket Mode', { mode: 'socket', app_token: 'xapp-secret-token-value' }],
     ['no bot token', { signing_secret: 'signing-secret-value' }],
     ['an unknown mode', { mode: 'rtm', bot_token: 'xoxb-secret-token-value', signing_secret: 'signing-secret-value' }],
     ['a workspace without its secret', { workspaces: [{ team_id: 'T1', bot_token: 'xoxb-secret-token-value' }] }],

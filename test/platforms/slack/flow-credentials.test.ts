@@ -84,6 +84,18 @@ describe('Slack flows with their own credentials (seed Pattern 5)', () => {
     ]);
   });
 
+  it('serves with the flows\' own credentials alone, no app-wide ones configured', async () => {
+    table = [orgFlow(ORG_A, 'org-a-flow', 0), flow('plain-flow', 1)];
+    const t = env = await startSlack({ config: { bot_token: undefined, signing_secret: undefined }, fake: { bots: BOTS }, kernel: { flows: () => table } });
+    assert.equal(await deliver(t, ORG_A.team, ORG_A.secret, 'org a only'), 200);
+    const message = await waitFor('org A', () => t.kernel.inbound.find((m) => m.text === 'org a only'));
+    assert.deepEqual([message.workspace, message.flows], [ORG_A.team, ['org-a-flow']]);
+    // Nothing app-wide verifies a request now.
+    assert.equal(await deliver(t, TEAM_ID, SIGNING_SECRET, 'app level'), 401);
+    await t.platform.send({ platform: 'slack', workspace: ORG_A.team, channelId: SAMPLE.channelId, text: 'answer to org a' });
+    assert.deepEqual(t.api.callsTo('chat.postMessage').map((call) => [call.token, call.params.text]), [[ORG_A.token, 'answer to org a']]);
+  });
+
   it('keeps what the app-wide secret signs away from the flows with their own credentials', async () => {
     const t = await start();
     assert.equal(await deliver(t, TEAM_ID, SIGNING_SECRET, 'app level'), 200);
