@@ -22,7 +22,8 @@ const routeBody = {
   type: 'object',
   required: ['platform', 'text'],
   additionalProperties: false,
-  properties: { platform: { type: 'string', minLength: 1, maxLength: 64 }, channel: text, user: text, event: text, text: { type: 'string', maxLength: 40_000 } },
+  properties: { platform: { type: 'string', minLength: 1, maxLength: 64 }, channel: text, user: text, event: text, text: { type: 'string', maxLength: 40_000 },
+    flows: { type: 'array', maxItems: 10_000, items: { type: 'string', minLength: 1, maxLength: 253 } } },
 };
 
 /**

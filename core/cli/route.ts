@@ -38,6 +38,8 @@ export interface RouteProbe {
   user?: string;
   event?: string;
   text: string;
+  /** Only these flows may take it, as a platform says of a message its flows' own credentials verified (`InboundMessage.flows`). */
+  flows?: string[];
 }
 
 export function probeMessage(probe: RouteProbe): InboundMessage {
@@ -50,6 +52,7 @@ export function probeMessage(probe: RouteProbe): InboundMessage {
     text: probe.text,
     kind: 'message',
     ...(probe.event !== undefined && { event: probe.event }),
+    ...(probe.flows !== undefined && { flows: probe.flows }),
     receivedAt: Date.now(),
   };
 }
@@ -69,6 +72,7 @@ export async function routeCommand(args: string[], io: CliIo): Promise<number> {
     user: { type: 'string' },
     event: { type: 'string' },
     text: { type: 'string' },
+    flows: { type: 'string' },
     output: { type: 'string', short: 'o', default: 'text' },
   });
   if (!values.config === !values.server) throw new UsageError('give either --config FILE or --server URL');
@@ -81,6 +85,7 @@ export async function routeCommand(args: string[], io: CliIo): Promise<number> {
     ...(values.channel !== undefined && { channel: values.channel }),
     ...(values.user !== undefined && { user: values.user }),
     ...(values.event !== undefined && { event: values.event }),
+    ...(values.flows !== undefined && { flows: values.flows.split(',').map((name) => name.trim()).filter((name) => name !== '') }),
   };
 
   let decision: DecisionJson;

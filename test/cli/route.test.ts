@@ -17,6 +17,8 @@ async function route(args: string[], env: Record<string, string> = {}): Promise<
   return JSON.parse(run.stdout) as RouteJson;
 }
 
+const byFlow = (decision: RouteJson, flow: string) => decision.candidates.find((candidate) => candidate.flow === flow);
+
 describe('aofctl route on the example deployment', () => {
   it('routes a local ops message to the ops flow and picks the agent by pattern', async () => {
     const decision = await route(['--platform', 'local', '--channel', 'ops', '--user', 'alice', '--text', 'kubectl get pods']);
@@ -56,6 +58,15 @@ describe('aofctl route on the example deployment', () => {
     const admin = await route(['--platform', 'slack', '--channel', 'random', '--user', 'U015ADMIN', '--event', 'app_mention', '--text', 'helm list'], env);
     assert.equal(admin.flow, 'admin-only-flow');
     assert.equal(admin.score, 120);
+  });
+
+  it('limits the message to --flows, as a platform does for flows with their own credentials', async () => {
+    const decision = await route(['--platform', 'local', '--channel', 'ops', '--text', 'kubectl get pods', '--flows', 'local-dev-flow']);
+    // local-ops-flow would win on its channel; outside the list it is not a candidate.
+    assert.equal(byFlow(decision, 'local-ops-flow')?.excluded_by, 'flows');
+    assert.equal(byFlow(decision, 'local-dev-flow')?.excluded_by, 'channel');
+    assert.equal(decision.flow, null);
+    assert.equal(decision.fallback, true);
   });
 
   it('prints a readable explanation by default', async () => {

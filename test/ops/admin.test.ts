@@ -67,6 +67,16 @@ describe('admin API', () => {
     assert.deepEqual(JSON.parse(online.stdout), body);
   });
 
+  it('explains a route limited to named flows, online as offline', async () => {
+    const args = ['--platform', 'local', '--channel', 'ops', '--user', 'alice', '--text', 'kubectl get pods', '--flows', 'dev-flow', '--output', 'json'];
+    const online = await aofctl(['route', '--server', t.url, '--token', TOKEN, ...args]);
+    assert.equal(online.code, 0, online.stderr);
+    const decision = JSON.parse(online.stdout) as { flow: string | null; candidates: Array<{ flow: string; excluded_by: string | null }> };
+    assert.equal(decision.candidates.find((candidate) => candidate.flow === 'ops-flow')?.excluded_by, 'flows');
+    const offline = await aofctl(['route', '--config', deployment.configPath, ...args]);
+    assert.deepEqual(JSON.parse(offline.stdout), decision);
+  });
+
   it('lists pending approvals from the store', async () => {
     assert.deepEqual((await admin(t, 'GET', 'approvals', { token: TOKEN })).body, { approvals: [] });
     // As the approval service stores a pending request: the record, and companions that are not listed.
