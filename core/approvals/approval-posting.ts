@@ -5,6 +5,7 @@
  * the last step, so stored state and the model's conversation stay raw.
  */
 import type { ApprovalPostMode, InboundMessage, Logger, OutboundReply, PlatformInstance } from '@aof/api';
+import { decidedRequestText } from './approval-text.js';
 import type { ApprovalRecord } from './types.js';
 
 export interface PostingDeps {
@@ -46,6 +47,27 @@ export class ApprovalPoster {
     }
     const sent = await platform.send(this.#threadReply(record, masked, 'awaiting_approval'));
     return sent.messageId;
+  }
+
+  /**
+   * Once decided, the approval message says so and loses its buttons (where the platform can edit
+   * it), so nobody votes on a closed request. A failure is logged: the outcome is in the thread too.
+   */
+  async closeRequest(record: ApprovalRecord, outcome: string): Promise<void> {
+    if (record.mode === 'command' || record.approvalMessageId === undefined) return;
+    const platform = this.#deps.platforms().get(record.requester.platform);
+    if (platform?.closeApprovalRequest === undefined) return;
+    try {
+      await platform.closeApprovalRequest({
+        channelId: record.channel.id,
+        messageId: record.approvalMessageId,
+        ...(record.requester.workspace !== '' && { workspace: record.requester.workspace }),
+        text: this.#deps.scrub(decidedRequestText(record, outcome)),
+        mode: record.mode,
+      });
+    } catch (error) {
+      this.#deps.logger.warn({ approval_id: record.id, err: error }, 'could not mark the approval message as decided');
+    }
   }
 
   /** An outcome or a result in the request's thread; a failure is logged (the decision already stands). */

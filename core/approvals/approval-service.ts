@@ -196,6 +196,7 @@ export class ApprovalService implements ApprovalGate {
       await this.#audit.record(record, 'denied', { actor: actor(result.by) });
       const text = deniedText(record, result.by);
       if (isTyped(message)) await this.#poster.answer(message, text, 'denied', record.flow);
+      await this.#poster.closeRequest(record, text);
       return this.#poster.toThread(record, text, 'denied');
     }
     if (isTyped(message)) await this.#poster.answer(message, approvedText(record, result.approvers), 'approved', record.flow);
@@ -207,6 +208,7 @@ export class ApprovalService implements ApprovalGate {
     const run = await this.#store.run(record.id);
     await this.#store.clear(record.id);
     await this.#audit.record(record, 'approved', { approvers: approvers.map(actor) });
+    await this.#poster.closeRequest(record, approvedText(record, approvers));
     await this.#poster.toThread(record, approvedText(record, approvers), 'approved');
     if (run === undefined) {
       await this.#audit.record(record, 'failed', { reason: 'run_state_missing' });
@@ -242,6 +244,7 @@ export class ApprovalService implements ApprovalGate {
     this.#cancelTimer(record.id);
     await this.#store.clear(record.id);
     await this.#audit.record(record, 'expired');
+    await this.#poster.closeRequest(record, expiredText(record));
     await this.#poster.toThread(record, expiredText(record), 'expired');
   }
 

@@ -23,20 +23,35 @@ function when(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function requestText(record: ApprovalRecord): string {
+function whereAndWhy(record: ApprovalRecord): string {
   const where = [`flow ${record.flow}`, record.cluster && `cluster ${record.cluster}`, record.namespace && `namespace ${record.namespace}`]
     .filter(Boolean).join(', ');
+  return `Where: ${where}. Why: ${record.reason} (${record.classification}).`;
+}
+
+export function requestText(record: ApprovalRecord): string {
   const { chain } = record;
   const minutes = Math.max(1, Math.round((record.expiresAt - record.createdAt) / 60_000));
   return [
     `**Approval needed** (${record.id}) to run:`,
     `\`${record.command}\``,
-    `Where: ${where}. Why: ${record.reason} (${record.classification}).`,
+    whereAndWhy(record),
     `Asked by ${displayName(record.requester)}.`,
     `Needs ${chain.require} of ${chain.approvers.length} approvers (chain ${chain.name}): ${chain.approvers.join(', ')}` +
       `${record.selfApproval ? '' : '; the requester cannot approve their own request'}.`,
     `Expires at ${when(record.expiresAt)} (in ${minutes} min).`,
     instructions(record.mode, record.id),
+  ].join('\n');
+}
+
+/** The approval message once decided: what was asked, and the outcome in place of how to answer. */
+export function decidedRequestText(record: ApprovalRecord, outcome: string): string {
+  return [
+    `**Approval request** (${record.id}) to run:`,
+    `\`${record.command}\``,
+    whereAndWhy(record),
+    `Asked by ${displayName(record.requester)}.`,
+    outcome,
   ].join('\n');
 }
 

@@ -89,6 +89,22 @@ describe('approvals on Slack: what stops, buttons, audit, admin, secrets', () =>
     await slackClicks(t, CHANNELS.alerts, request.ts, 'U015SRE', APPROVAL_ACTION_IDS.approve, request.id);
     await threadMessage(t, thread, /Approved by U015SRE/);
     await waitFor(async () => (await callsWith(t, 'button-1')).length === 1, 'the approved call');
+    // The request itself now says it was decided, and has no buttons left to click.
+    const closed = t.slack.sentMessages().find((m) => m.messageId === request.ts);
+    assert.deepEqual(closed?.buttons, []);
+    assert.match(closed?.text ?? '', /Approval request\* \(apr-[\w-]+\) to run:\n`kubectl delete pod button-1`[\s\S]*Approved by U015SRE/);
+    assert.doesNotMatch(closed?.text ?? '', /Use the Approve or Deny button/);
+    assert.equal(t.slack.callsTo('chat.update').filter((call) => call.params.ts === request.ts).length, 1);
+  });
+
+  it('marks a denied request as denied on the request message, buttons gone', async () => {
+    const thread = await slackSays(t, CHANNELS.alerts, ALICE, 'kubectl delete pod button-2');
+    const request = await approvalRequest(t, thread);
+    await slackClicks(t, CHANNELS.alerts, request.ts, 'U015SRE', APPROVAL_ACTION_IDS.deny, request.id);
+    await threadMessage(t, thread, /Denied by U015SRE/);
+    const closed = await waitFor(() => t.slack.sentMessages().find((m) => m.messageId === request.ts && /Denied by U015SRE/.test(m.text)), 'the request marked denied');
+    assert.deepEqual(closed.buttons, []);
+    assert.deepEqual(await callsWith(t, 'button-2'), []);
   });
 
   it('audits every event of a request, counts the decisions, and lists only pending requests in the admin API', async () => {

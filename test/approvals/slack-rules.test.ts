@@ -110,6 +110,9 @@ describe('approval rules on Slack', () => {
     const { thread, request } = await ask('kubectl delete pod late-1', ALICE, CHANNELS.oncall);
     await threadMessage(t, thread, new RegExp(`Request ${request.id} expired at .*: \`kubectl delete pod late-1\` was not run`));
     await auditEvent(t, request.id, 'expired');
+    // The request message says so too, instead of still asking for reactions.
+    const closed = await waitFor(() => t.slack.sentMessages().find((m) => m.messageId === request.ts && /expired at/.test(m.text)), 'the request marked expired');
+    assert.doesNotMatch(closed.text, /React with/);
     await slackReacts(t, CHANNELS.oncall, request.ts, 'U015SRE', 'white_check_mark');
     await waitFor(() => t.logs.some((line) => line.msg === 'approval event ignored' && line.approval_id === request.id), 'the late vote ignored');
     assert.deepEqual(await callsWith(t, 'late-1'), []);
@@ -140,7 +143,10 @@ describe('approval rules on Slack', () => {
     // The second vote either lost the completion lock or found the request already decided.
     await sleep(200);
     assert.equal((await callsWith(t, 'twice-1')).length, 1);
-    assert.equal(threadTexts(t, thread).filter((text) => text.includes('Approved by')).length, 1);
+    // One outcome in the thread (the request message itself is edited to say it, once).
+    const outcomes = t.slack.sentMessages().filter((m) => m.thread === thread && m.messageId !== request.ts && m.text.includes('Approved by'));
+    assert.equal(outcomes.length, 1);
+    assert.equal(t.slack.callsTo('chat.update').filter((call) => call.params.ts === request.ts).length, 1);
     assert.equal(auditOf(t, request.id).filter((line) => line.event === 'executed').length, 1);
   });
 

@@ -1,5 +1,5 @@
 /**
- * A fake Slack Web API over real HTTP: chat.postMessage, reactions.add, conversations.info,
+ * A fake Slack Web API over real HTTP: chat.postMessage, chat.update, reactions.add, conversations.info,
  * users.info and auth.test. Records every call; can answer the next post with a 429 and
  * Retry-After, any method with `ok: false`, or any method with an HTTP error status. Point the plugin's `api_url` at `url`.
  *
@@ -86,6 +86,14 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         const thread = typeof params.thread_ts === 'string' ? params.thread_ts : undefined;
         sent.push({ messageId: ts, channelId: channel, ...(thread !== undefined && { thread }), text: String(params.text ?? ''), buttons: buttonsOf(params.blocks) });
         return ok({ ok: true, channel, ts, message: { text: params.text, ts, ...(thread !== undefined && { thread_ts: thread }) } });
+      }
+      case 'chat.update': {
+        // As Slack does: the message keeps its ts, its text and blocks are replaced.
+        const record = sent.find((candidate) => candidate.messageId === String(params.ts) && candidate.channelId === String(params.channel));
+        if (record === undefined) return ok({ ok: false, error: 'message_not_found' });
+        record.text = String(params.text ?? '');
+        record.buttons = buttonsOf(params.blocks);
+        return ok({ ok: true, channel: record.channelId, ts: record.messageId, text: record.text });
       }
       case 'reactions.add': {
         const timestamp = String(params.timestamp);

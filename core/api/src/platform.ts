@@ -22,6 +22,12 @@ export interface PlatformInstance extends Lifecycle {
   send(reply: OutboundReply): Promise<SentMessage>;
   /** Posts a message that collects an approval decision; absent when the platform cannot. */
   postApprovalRequest?(request: ApprovalRequestMessage): Promise<SentMessage>;
+  /**
+   * Once a request is decided (approved, denied, expired): replaces the approval message's text
+   * with `text` and removes its buttons, so nobody clicks a closed request. Absent where the
+   * platform cannot edit a posted message; the outcome is posted in the thread either way.
+   */
+  closeApprovalRequest?(request: ApprovalCloseMessage): Promise<void>;
   /** Approval modes `postApprovalRequest` supports, the platform's preferred one first. */
   approvalModes?: readonly ApprovalMode[];
   /** Reaction names (as in `InboundMessage.reaction.name`) that approve or deny; the first of each is the one posted. */
@@ -40,6 +46,17 @@ export interface ApprovalRequestMessage {
   text: string;
   /** Carried by the buttons as their value, so a click names the request it decides. */
   approvalId: string;
+  mode: ApprovalMode;
+}
+
+export interface ApprovalCloseMessage {
+  channelId: string;
+  /** `SentMessage.messageId` of the approval message `postApprovalRequest` posted. */
+  messageId: string;
+  /** Workspace whose credentials posted it. */
+  workspace?: string;
+  /** What the message says now (the decision); already masked. */
+  text: string;
   mode: ApprovalMode;
 }
 

@@ -97,6 +97,7 @@ export interface FakePlatformApi {
   rateLimitedCount(): number;
 }
 
+/** A message the fake API holds; an edit the plugin makes (text, buttons) is applied to it. */
 export interface SentRecord {
   messageId: string;
   channelId: string;

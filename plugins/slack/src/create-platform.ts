@@ -54,6 +54,7 @@ export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps
     approvalReactions: APPROVAL_REACTIONS,
     send: (reply) => outbound.send(reply),
     postApprovalRequest: (request) => outbound.postApprovalRequest(request),
+    closeApprovalRequest: (request) => outbound.closeApprovalRequest(request),
     async start() {
       // Learns the workspaces of the flows' own tokens before the first request needs them.
       const table = credentials.current();

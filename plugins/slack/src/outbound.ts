@@ -1,4 +1,4 @@
-import { APPROVAL_ACTION_IDS, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
+import { APPROVAL_ACTION_IDS, type ApprovalCloseMessage, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
 import type { types } from '@slack/bolt';
 import type { SlackClients, SlackDeliveryClient } from './client.js';
 import type { SlackSettings } from './config.js';
@@ -49,6 +49,18 @@ export class SlackOutbound {
       }
     }
     return sent;
+  }
+
+  /** The decision replaces the request's text; the section without its actions block drops the buttons. */
+  async closeApprovalRequest(request: ApprovalCloseMessage): Promise<void> {
+    const client = this.#client(request.workspace);
+    const text = truncate(markdownToMrkdwn(request.text), SECTION_TEXT_LIMIT);
+    await client.call('chat.update', {
+      channel: request.channelId,
+      ts: request.messageId,
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    });
   }
 
   #client(workspace: string | undefined): SlackDeliveryClient {
