@@ -17,7 +17,6 @@ import {
   slackSays,
   startApprovalDaemon,
   threadMessage,
-  threadTexts,
   waitFor,
   type ApprovalDaemon,
 } from './support.js';

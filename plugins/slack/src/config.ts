@@ -30,6 +30,8 @@ export const DEFAULT_PATH = '/webhooks/slack';
 
 const secret = { type: 'string', minLength: 1 } as const;
 
+const SOCKET_MODE = { properties: { mode: { const: 'socket' } }, required: ['mode'] } as const;
+
 export const slackConfigSchema: Record<string, unknown> = {
   type: 'object',
   properties: {
@@ -55,16 +57,14 @@ export const slackConfigSchema: Record<string, unknown> = {
   // The daemon hands over the whole platforms.slack block, which may carry keys for other parts (app_id, ...).
   additionalProperties: true,
   allOf: [
-    {
-      // Socket Mode needs the app token and a bot token to answer with.
-      if: { properties: { mode: { const: 'socket' } }, required: ['mode'] },
-      then: { required: ['app_token'], anyOf: [{ required: ['bot_token'] }, { required: ['workspaces'] }] },
-    },
+    // Each rule is "not A, or B" (A implies B), written with anyOf.
+    // Socket Mode needs the app token and a bot token to answer with.
+    { anyOf: [{ not: SOCKET_MODE }, { required: ['app_token'], anyOf: [{ required: ['bot_token'] }, { required: ['workspaces'] }] }] },
     // App-wide credentials come as a pair: a secret needs a bot token to answer with, and in HTTP
     // mode a bot token needs the secret that verifies its app's requests. Neither is needed when
     // only flows carry credentials (seed Pattern 5); the plugin checks that when it starts.
-    { if: { required: ['signing_secret'] }, then: { required: ['bot_token'] } },
-    { if: { properties: { mode: { const: 'http' } }, required: ['bot_token'] }, then: { required: ['signing_secret'] } },
+    { anyOf: [{ not: { required: ['signing_secret'] } }, { required: ['bot_token'] }] },
+    { anyOf: [{ not: { required: ['bot_token'] } }, SOCKET_MODE, { required: ['signing_secret'] }] },
   ],
 };
 
