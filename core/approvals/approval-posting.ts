@@ -61,6 +61,7 @@ export class ApprovalPoster {
       await platform.closeApprovalRequest({
         channelId: record.channel.id,
         messageId: record.approvalMessageId,
+        ...(record.thread !== undefined && { thread: record.thread }),
         ...(record.requester.workspace !== '' && { workspace: record.requester.workspace }),
         text: this.#deps.scrub(decidedRequestText(record, outcome)),
         mode: record.mode,

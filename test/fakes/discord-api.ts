@@ -1,9 +1,11 @@
 /**
- * A fake Discord REST API (v10) over real HTTP: the gateway URL, channels, users, message posts,
- * reactions, interaction callbacks and webhook follow-ups. Records every call; can answer the
- * next post with a 429 (Retry-After header and `retry_after` JSON, as Discord does) or any route
- * with an error. Point the plugin's `api_url` at `url`; assert with `sentMessages()` and
- * `callsTo('POST /channels/:id/messages')`.
+ * A fake Discord REST API (v10) over real HTTP: the gateway URL, channels, users, message posts
+ * and edits, reactions, interaction callbacks and webhook follow-ups. Records every call; can
+ * answer the next post or edit with a 429 (Retry-After header and `retry_after` JSON, as Discord
+ * does) or any route with an error. An edit reaches a message only through the channel it is in
+ * (a thread's own id for a message in a thread), else 404 Unknown Message, and is applied to its
+ * record in `sentMessages()`. Point the plugin's `api_url` at `url`; assert with `sentMessages()`
+ * and `callsTo('POST /channels/:id/messages')`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,14 +60,16 @@ const ROUTES: ReadonlyArray<[string, RegExp]> = [
   ['GET /users/:id', /^GET \/users\/(\d+)$/],
   ['GET /channels/:id', /^GET \/channels\/(\d+)$/],
   ['POST /channels/:id/messages', /^POST \/channels\/(\d+)\/messages$/],
+  ['PATCH /channels/:id/messages/:id', /^PATCH \/channels\/(\d+)\/messages\/(\d+)$/],
   ['PUT /channels/:id/messages/:id/reactions/:emoji/@me', /^PUT \/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/],
   ['POST /interactions/:id/:token/callback', /^POST \/interactions\/(\d+)\/([^/]+)\/callback$/],
   ['PATCH /webhooks/:id/:token/messages/@original', /^PATCH \/webhooks\/(\d+)\/([^/]+)\/messages\/(?:@|%40)original$/],
   ['POST /webhooks/:id/:token', /^POST \/webhooks\/(\d+)\/([^/]+)$/],
 ];
-const POSTING = new Set(['POST /channels/:id/messages', 'PATCH /webhooks/:id/:token/messages/@original', 'POST /webhooks/:id/:token']);
+const POSTING = new Set(['POST /channels/:id/messages', 'PATCH /channels/:id/messages/:id', 'PATCH /webhooks/:id/:token/messages/@original', 'POST /webhooks/:id/:token']);
 const UNAUTHENTICATED = new Set(['POST /interactions/:id/:token/callback', 'PATCH /webhooks/:id/:token/messages/@original', 'POST /webhooks/:id/:token']);
 const THREAD_TYPES = new Set([10, 11, 12]);
+const MESSAGE_LIMIT = 2_000;
 
 export async function startFakeDiscordApi(options: FakeDiscordOptions): Promise<FakeDiscordApi> {
   const calls: FakeDiscordCall[] = [];
@@ -93,6 +97,25 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions): Promise<
       timestamp: new Date().toISOString(), edited_timestamp: null, mentions: [], attachments: [], embeds: [],
       ...(channel?.guildId !== undefined && { guild_id: channel.guildId }),
       ...(reference !== undefined && { message_reference: reference }),
+    };
+  };
+
+  /** As Discord does: only the fields sent change; `components: []` takes the buttons away. */
+  const editMessage = (channelId: string, messageId: string, body: Record<string, unknown>): Answer => {
+    const record = messageChannels.get(messageId) === channelId ? sent.find((candidate) => candidate.messageId === messageId) : undefined;
+    if (record === undefined) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    if (typeof body.content === 'string' && body.content.length > MESSAGE_LIMIT) {
+      return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${MESSAGE_LIMIT} or fewer in length.` }] } } } };
+    }
+    if (body.content !== undefined) record.text = String(body.content ?? '');
+    if (body.components !== undefined) record.buttons = buttonsOf(body.components);
+    return {
+      status: 200,
+      body: {
+        id: messageId, channel_id: channelId, type: 0, content: record.text, components: body.components ?? [],
+        author: { id: options.bot.id, username: options.bot.username, discriminator: '0', bot: true },
+        timestamp: new Date().toISOString(), edited_timestamp: new Date().toISOString(), mentions: [], attachments: [], embeds: [],
+      },
     };
   };
 
@@ -129,6 +152,8 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions): Promise<
         for (const listener of listeners) listener(message);
         return { status: 200, body: message };
       }
+      case 'PATCH /channels/:id/messages/:id':
+        return editMessage(match[1] ?? '', match[2] ?? '', body ?? {});
       case 'PUT /channels/:id/messages/:id/reactions/:emoji/@me': {
         const messageId = match[2] ?? '';
         reactions.set(messageId, [...(reactions.get(messageId) ?? []), decodeURIComponent(match[3] ?? '')]);

@@ -1,9 +1,12 @@
 /**
  * A fake Telegram Bot API over real HTTP at `<url>/bot<token>/<method>`: sendMessage,
- * answerCallbackQuery, getMe, getChat, setMessageReaction, editMessageReplyMarkup, setWebhook,
- * deleteWebhook and getUpdates (long polling, fed with `queueUpdate`). Records every call; can
- * answer the next sendMessage with Telegram's 429 (`parameters.retry_after`) or any method with an
- * error. sendMessage refuses what Telegram refuses: unbalanced HTML, text over 4096 characters.
+ * editMessageText, answerCallbackQuery, getMe, getChat, setMessageReaction, editMessageReplyMarkup,
+ * setWebhook, deleteWebhook and getUpdates (long polling, fed with `queueUpdate`). Records every
+ * call; can answer the next sendMessage or editMessageText with Telegram's 429
+ * (`parameters.retry_after`) or any method with an error. sendMessage and editMessageText refuse
+ * what Telegram refuses: unbalanced HTML, text over 4096 characters; an edit also a message it
+ * never sent and an edit that changes nothing. An edit is applied to the message's record in
+ * `sentMessages()`: the new text, and the keyboard the edit carries (none when it carries none).
  *
  *   const telegram = await startFakeTelegramApi({ token, bot: { id: 2222222, username: 'TestChatOpsBot' } });
  *   // plugin config: { api_root: telegram.url, bot_token: token, ... }; later: telegram.sentMessages()
@@ -50,6 +53,8 @@ interface Answer {
 }
 
 const MESSAGE_LIMIT = 4096;
+/** Calls `failNextWith429` applies to: those that post or rewrite a message. */
+const POSTING = new Set(['sendMessage', 'editMessageText']);
 /** How long an empty getUpdates is held open (Telegram holds it `timeout` seconds; tests need no more). */
 const HOLD_MS = 200;
 
@@ -60,7 +65,8 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions): Promis
   const failures = new Map<string, TelegramErrorAnswer>();
   let queue: Array<Record<string, unknown>> = [];
   const waiting = new Set<() => void>();
-  let retryAfterNextSend: number | undefined;
+  /** Seconds of the 429 the next posting call (sendMessage or editMessageText) answers. */
+  let retryAfterNextPost: number | undefined;
   let rateLimited = 0;
   let nextMessageId = 5000;
   let confirmed = 0;
@@ -68,9 +74,9 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions): Promis
 
   const handle = async (method: string, params: Record<string, unknown>, closed: () => boolean): Promise<Answer> => {
     calls.push({ method, params });
-    if (method === 'sendMessage' && retryAfterNextSend !== undefined) {
-      const seconds = retryAfterNextSend;
-      retryAfterNextSend = undefined;
+    if (POSTING.has(method) && retryAfterNextPost !== undefined) {
+      const seconds = retryAfterNextPost;
+      retryAfterNextPost = undefined;
       rateLimited += 1;
       return { status: 429, body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } } };
     }
@@ -84,6 +90,8 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions): Promis
         return ok(me);
       case 'sendMessage':
         return sendMessage(params);
+      case 'editMessageText':
+        return editMessageText(params);
       case 'getChat': {
         const chat = options.chats?.[String(params.chat_id)];
         return chat === undefined ? error(400, 'Bad Request: chat not found') : ok(chat);
@@ -108,17 +116,31 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions): Promis
 
   const sendMessage = (params: Record<string, unknown>): Answer => {
     const text = typeof params.text === 'string' ? params.text : '';
-    const problem = params.parse_mode === 'HTML' ? htmlProblem(text) : undefined;
-    if (problem !== undefined) return error(400, `Bad Request: can't parse entities: ${problem}`);
-    const visible = params.parse_mode === 'HTML' ? visibleText(text) : text;
-    if (visible.trim() === '') return error(400, 'Bad Request: message text is empty');
-    if (visible.length > MESSAGE_LIMIT) return error(400, 'Bad Request: message is too long');
+    const refused = textProblem(text, params.parse_mode);
+    if (refused !== undefined) return refused;
     nextMessageId += 1;
     const replyTo = (params.reply_parameters as { message_id?: number } | undefined)?.message_id ?? params.reply_to_message_id;
     const thread = params.message_thread_id ?? replyTo;
     const chatId = Number(params.chat_id);
     sent.push({ messageId: String(nextMessageId), channelId: String(params.chat_id), ...(thread !== undefined && { thread: String(thread) }), text, buttons: buttonsOf(params.reply_markup) });
     return ok({ message_id: nextMessageId, from: me, chat: { id: chatId, type: chatId < 0 ? 'supergroup' : 'private' }, date: Math.floor(Date.now() / 1000), text, ...(params.reply_markup !== undefined && { reply_markup: params.reply_markup }) });
+  };
+
+  /** As Telegram does: the message keeps its id; its text is replaced, and its keyboard by the one the edit carries, if any. */
+  const editMessageText = (params: Record<string, unknown>): Answer => {
+    const text = typeof params.text === 'string' ? params.text : '';
+    const refused = textProblem(text, params.parse_mode);
+    if (refused !== undefined) return refused;
+    const record = sent.find((candidate) => candidate.messageId === String(params.message_id) && Number(candidate.channelId) === Number(params.chat_id));
+    if (record === undefined) return error(400, 'Bad Request: message to edit not found');
+    const buttons = buttonsOf(params.reply_markup);
+    if (record.text === text && JSON.stringify(record.buttons) === JSON.stringify(buttons)) {
+      return error(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    }
+    record.text = text;
+    record.buttons = buttons;
+    const chatId = Number(params.chat_id);
+    return ok({ message_id: Number(record.messageId), from: me, chat: { id: chatId, type: chatId < 0 ? 'supergroup' : 'private' }, date: Math.floor(Date.now() / 1000), edit_date: Math.floor(Date.now() / 1000), text, ...(params.reply_markup !== undefined && { reply_markup: params.reply_markup }) });
   };
 
   const getUpdates = async (params: Record<string, unknown>, closed: () => boolean): Promise<unknown[]> => {
@@ -181,7 +203,7 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions): Promis
     sentMessages: () => sent,
     reactionsOn: (messageId) => reactions.get(messageId) ?? [],
     failNextWith429: (seconds) => {
-      retryAfterNextSend = seconds;
+      retryAfterNextPost = seconds;
     },
     rateLimitedCount: () => rateLimited,
     close: () => new Promise((resolve, reject) => {
@@ -190,6 +212,16 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions): Promis
       server.close((closeError) => (closeError ? reject(closeError) : resolve()));
     }),
   };
+}
+
+/** What Telegram refuses in a message's text, whether sent or edited: bad HTML, no text, too much. */
+function textProblem(text: string, parseMode: unknown): Answer | undefined {
+  const problem = parseMode === 'HTML' ? htmlProblem(text) : undefined;
+  if (problem !== undefined) return error(400, `Bad Request: can't parse entities: ${problem}`);
+  const visible = parseMode === 'HTML' ? visibleText(text) : text;
+  if (visible.trim() === '') return error(400, 'Bad Request: message text is empty');
+  if (visible.length > MESSAGE_LIMIT) return error(400, 'Bad Request: message is too long');
+  return undefined;
 }
 
 function ok(result: unknown): Answer {

@@ -53,6 +53,8 @@ export interface ApprovalCloseMessage {
   channelId: string;
   /** `SentMessage.messageId` of the approval message `postApprovalRequest` posted. */
   messageId: string;
+  /** The thread the request was posted in (`ApprovalRequestMessage.thread`), where there was one. */
+  thread?: string;
   /** Workspace whose credentials posted it. */
   workspace?: string;
   /** What the message says now (the decision); already masked. */

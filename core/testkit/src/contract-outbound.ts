@@ -91,7 +91,7 @@ export function outboundCases(context: ContractContext): void {
       }
       if (platform.closeApprovalRequest !== undefined) {
         // Decided: the message says so and keeps no buttons.
-        await platform.closeApprovalRequest({ channelId, messageId: sent.messageId, text: `Closed ${approvalId}`, mode });
+        await platform.closeApprovalRequest({ channelId, messageId: sent.messageId, thread, text: `Closed ${approvalId}`, mode });
         const closed = fakeApi.sentMessages().find((candidate) => candidate.messageId === sent.messageId);
         assert.ok(closed?.text.includes(`Closed ${approvalId}`), `the approval message now says it is closed: ${closed?.text}`);
         assert.deepEqual(closed?.buttons ?? [], []);

@@ -1,4 +1,5 @@
 import { webhookRejections, type HttpService, type InboundSink, type Logger, type MetricsService, type PlatformInstance, type StateStore } from '@aof/api';
+import { closeApprovalMessage } from './approval-close.js';
 import { discordSettings, type DiscordConfig } from './config.js';
 import { DiscordDirectory } from './directory.js';
 import { PLATFORM } from './events.js';
@@ -63,6 +64,7 @@ export function createDiscordPlatform(config: DiscordConfig, deps: DiscordPlatfo
     approvalReactions: APPROVAL_REACTIONS,
     send: (reply) => outbound.send(reply),
     postApprovalRequest: (request) => outbound.postApprovalRequest(request),
+    closeApprovalRequest: (request) => closeApprovalMessage(rest, request),
     async start() {
       if (!settings.gateway || settings.botToken === undefined || gateway !== undefined) return;
       gateway = new DiscordGateway({ apiUrl: settings.apiUrl, botToken: settings.botToken, onDispatch: (packet) => pipeline.dispatchGateway(packet), logger: deps.logger });

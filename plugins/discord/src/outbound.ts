@@ -5,7 +5,7 @@ import { record, snowflake } from './fields.js';
 import { markdownToDiscord } from './format.js';
 import type { InteractionReplies, PendingInteraction } from './interaction-replies.js';
 import { describeError, DiscordRequestError, type DiscordRest } from './rest.js';
-import { DISCORD_MESSAGE_LIMIT, splitMessage } from './split.js';
+import { DISCORD_MESSAGE_LIMIT, splitMessage, truncateMessage } from './split.js';
 
 /** The reactions the bot adds to an approval message (the first of each), and the ones that count as a vote. */
 export const APPROVAL_REACTIONS = { approve: ['✅', '☑️', '✔️'], deny: ['❌'] } as const;
@@ -16,7 +16,7 @@ const CUSTOM_ID_LIMIT = 100;
  * No @everyone, role or user pings from what an agent (or a prompt injection) writes; only the
  * person replied to is notified. Link previews are suppressed: answers quote many URLs.
  */
-const MESSAGE_DEFAULTS = { allowed_mentions: { parse: [], replied_user: true }, flags: MessageFlags.SuppressEmbeds };
+export const MESSAGE_DEFAULTS = { allowed_mentions: { parse: [], replied_user: true }, flags: MessageFlags.SuppressEmbeds };
 
 interface ChannelPost {
   /** Where the message goes: the thread when there is one, else the channel. */
@@ -66,10 +66,10 @@ export class DiscordOutbound {
   }
 
   async postApprovalRequest(request: ApprovalRequestMessage): Promise<SentMessage> {
-    const content = truncate(markdownToDiscord(request.text), DISCORD_MESSAGE_LIMIT);
+    const content = truncateMessage(markdownToDiscord(request.text), DISCORD_MESSAGE_LIMIT);
     const post = { target: request.thread ?? request.channelId, channelId: request.channelId, content };
-    if (request.mode === 'button') return this.#post({ ...post, components: approvalButtons(request.approvalId) });
-    const sent = await this.#post(post);
+    const sent = await this.#post({ ...post, ...(request.mode === 'button' && { components: approvalButtons(request.approvalId) }) });
+    if (request.mode === 'button') return sent;
     for (const emoji of [APPROVAL_REACTIONS.approve[0], APPROVAL_REACTIONS.deny[0]]) {
       try {
         await this.#rest.deliver('put', Routes.channelMessageOwnReaction(post.target, sent.messageId, encodeURIComponent(emoji)), 'PUT /channels/:id/messages/:id/reactions/:emoji/@me');
@@ -144,6 +144,3 @@ function approvalButtons(approvalId: string): unknown[] {
   return [{ type: ComponentType.ActionRow, components: [button('Approve', APPROVAL_ACTION_IDS.approve, ButtonStyle.Success), button('Deny', APPROVAL_ACTION_IDS.deny, ButtonStyle.Danger)] }];
 }
 
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
-}

@@ -52,6 +52,13 @@ export function splitMessage(message: string, limit: number = DISCORD_MESSAGE_LI
   return chunks;
 }
 
+/** `text` cut to one message with `…` at the cut; never through a surrogate pair (half an emoji). */
+export function truncateMessage(text: string, limit: number = DISCORD_MESSAGE_LIMIT): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
 /** "```yaml" when the line is just a fence with a short tag; a plain fence for anything else. */
 function openerOf(line: string): string {
   const fence = /^\s*(```[^\s`]*)\s*$/.exec(line)?.[1];

@@ -1,4 +1,5 @@
 import { webhookRejections, type HttpService, type InboundSink, type Logger, type MetricsService, type PlatformInstance, type StateStore } from '@aof/api';
+import { closeApprovalMessage } from './approval-close.js';
 import { PLATFORM } from './chat.js';
 import { TelegramApi } from './client.js';
 import { ALLOWED_UPDATES, telegramSettings, type TelegramConfig } from './config.js';
@@ -47,6 +48,7 @@ export function createTelegramPlatform(config: TelegramConfig, deps: TelegramPla
     approvalReactions: APPROVAL_REACTIONS,
     send: (reply) => outbound.send(reply),
     postApprovalRequest: (request) => outbound.postApprovalRequest(request),
+    closeApprovalRequest: (request) => closeApprovalMessage(api, deps.logger, request),
     async start() {
       if (polling !== undefined) {
         await polling.start();

@@ -2,7 +2,7 @@ import { APPROVAL_ACTION_IDS, type ApprovalRequestMessage, type Logger, type Out
 import type { InlineKeyboardMarkup, Message } from 'telegraf/types';
 import { isTelegramError, type TelegramApi } from './client.js';
 import { htmlToPlainText, markdownToTelegramHtml } from './format.js';
-import { splitTelegramHtml, TELEGRAM_MESSAGE_LIMIT } from './split.js';
+import { splitTelegramHtml, TELEGRAM_MESSAGE_LIMIT, truncateTelegramHtml } from './split.js';
 import type { ForumTopics } from './topics.js';
 
 /**
@@ -48,8 +48,7 @@ export class TelegramOutbound {
    * admin and may set only one reaction itself, so buttons are the mode that works everywhere.
    */
   async postApprovalRequest(request: ApprovalRequestMessage): Promise<SentMessage> {
-    const [head, ...rest] = splitTelegramHtml(markdownToTelegramHtml(request.text), TELEGRAM_MESSAGE_LIMIT - 2);
-    const text = `${head ?? 'Approval requested'}${rest.length > 0 ? '\n…' : ''}`;
+    const text = truncateTelegramHtml(markdownToTelegramHtml(request.text)) ?? 'Approval requested';
     return this.#post(this.#target(request.channelId, request.thread), text, approvalKeyboard(request.approvalId));
   }
 

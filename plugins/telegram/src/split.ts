@@ -46,6 +46,17 @@ export function splitTelegramHtml(html: string, limit: number = TELEGRAM_MESSAGE
   return chunks;
 }
 
+/**
+ * What fits in one message: the first part of `html` as `splitTelegramHtml` cuts it, with a line
+ * `…` saying there was more. For messages that must stay one message (approval requests, and the
+ * edits that close them); undefined when there is no text at all.
+ */
+export function truncateTelegramHtml(html: string, limit: number = TELEGRAM_MESSAGE_LIMIT): string | undefined {
+  const [head, ...rest] = splitTelegramHtml(html, limit - 2);
+  if (head === undefined) return undefined;
+  return rest.length > 0 ? `${head}\n…` : head;
+}
+
 function nextStack(stack: Open[], token: string): Open[] {
   const open = OPEN_TAG.exec(token);
   if (open !== null) return [...stack, { name: (open[1] ?? '').toLowerCase(), tag: token }];
