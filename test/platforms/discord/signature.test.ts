@@ -36,7 +36,9 @@ describe('Discord Ed25519 request signatures', () => {
     assert.deepEqual(verifyAt(sentAt, { rawBody: body.replace('"type":1', '"type":2') }), { ok: false, reason: 'mismatch' });
     assert.deepEqual(verifyAt(sentAt + 1, { timestamp: String(sentAt + 1) }), { ok: false, reason: 'mismatch' });
     assert.deepEqual(verifyAt(sentAt, { publicKey: discordPublicKey(generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex')) }), { ok: false, reason: 'mismatch' });
-    assert.deepEqual(verifyAt(sentAt, { signature: `${signature.slice(0, -2)}00` }), { ok: false, reason: 'mismatch' });
+    // The last byte flipped: always a change (setting it to 00 was none when it already was, 1 run in 256).
+    const flipped = (Number.parseInt(signature.slice(-2), 16) ^ 0xff).toString(16).padStart(2, '0');
+    assert.deepEqual(verifyAt(sentAt, { signature: `${signature.slice(0, -2)}${flipped}` }), { ok: false, reason: 'mismatch' });
     // Buffer.from(hex) would stop at the first bad pair and verify a truncated signature; the format check comes first.
     assert.deepEqual(verifyAt(sentAt, { signature: `${signature.slice(0, 64)}zz${signature.slice(66)}` }), { ok: false, reason: 'mismatch' });
     assert.deepEqual(verifyAt(sentAt, { signature: signature.slice(0, 64) }), { ok: false, reason: 'mismatch' });
