@@ -1,5 +1,6 @@
-import type { Env, MissingVariable } from './substitute-env.js';
+import { envNamedKeys } from './env-named-keys.js';
 import { isRecord } from './prepare-document.js';
+import type { Env, MissingVariable } from './substitute-env.js';
 import type { YamlDocument } from './yaml-documents.js';
 import { positionOf, type YamlPath } from './yaml-paths.js';
 
@@ -15,12 +16,8 @@ export function resolveTriggerEnv(data: unknown, yaml: YamlDocument, env: Env): 
   const config = isRecord(data) && isRecord(data.spec) && isRecord(data.spec.trigger) ? data.spec.trigger.config : undefined;
   if (!isRecord(config)) return [];
   const missing: MissingVariable[] = [];
-  for (const [key, variable] of Object.entries(config)) {
-    if (!key.endsWith('_env') || typeof variable !== 'string') continue;
-    const plainKey = key.slice(0, -'_env'.length);
-    if (config[plainKey] !== undefined) continue;
-    const value = env[variable];
-    if (value !== undefined && value !== '') {
+  for (const { key, plainKey, variable, value } of envNamedKeys(config, env)) {
+    if (value !== undefined) {
       config[plainKey] = value;
       continue;
     }

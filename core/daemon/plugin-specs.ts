@@ -1,4 +1,5 @@
 import type { PlatformConfig, PluginEntry } from '@aof/api';
+import { envNamedKeys, namesVariable } from '../config/env-named-keys.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { KernelPluginSpec } from '../kernel/kernel.js';
 
@@ -52,14 +53,10 @@ function normalizeEntry(entry: PluginEntry | string): KernelPluginSpec {
 export function platformPluginConfig(block: PlatformConfig, env: Record<string, string | undefined>): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(block)) {
-    if (key === 'enabled') continue;
-    if (key.endsWith('_env') && typeof value === 'string') {
-      const resolved = env[value];
-      const plainKey = key.slice(0, -'_env'.length);
-      if (resolved !== undefined && resolved !== '' && block[plainKey] === undefined) config[plainKey] = resolved;
-      continue;
-    }
-    config[key] = value;
+    if (key !== 'enabled' && !namesVariable(key, value)) config[key] = value;
+  }
+  for (const { plainKey, value } of envNamedKeys(block, env)) {
+    if (value !== undefined) config[plainKey] = value;
   }
   return config;
 }
