@@ -40,6 +40,17 @@ const THREADS = { production: '1100000000000000091', staging: '11000000000000000
 const USER = '1200000000000000001';
 const BOT = { id: BOT_USER_ID, username: 'aof' };
 
+/** `/aof request:kubectl get pods -n staging` in #production, as the interaction's JSON body. */
+function aofCommandInProduction(): string {
+  return JSON.stringify(commandInteraction({
+    channel: CHANNELS.production,
+    user: USER,
+    name: 'aof',
+    options: [{ name: 'request', value: COMMAND }],
+    channelObject: { id: CHANNELS.production, type: 0, name: 'production' },
+  }));
+}
+
 describe('Discord end to end through the daemon', () => {
   let api: FakeDiscordApi;
   let gateway: FakeDiscordGateway;
@@ -91,14 +102,7 @@ describe('Discord end to end through the daemon', () => {
 
   it('runs a slash command\'s argument text as the command: /aof request:kubectl get pods -n staging runs kubectl get pods -n staging', async () => {
     const start = progress(t, replies);
-    const command = commandInteraction({
-      channel: CHANNELS.production,
-      user: USER,
-      name: 'aof',
-      options: [{ name: 'request', value: COMMAND }],
-      channelObject: { id: CHANNELS.production, type: 0, name: 'production' },
-    });
-    const ack = await deliverTimed(t, signedInteraction(JSON.stringify(command)), replies);
+    const ack = await deliverTimed(t, signedInteraction(aofCommandInProduction()), replies);
     assert.deepEqual([ack.status, JSON.parse(ack.body)], [200, { type: 5 }]);
     await assertKubectlRan(t, start, kubeconfigOf('discord', 'production'));
     // The answer replaces "thinking..." through the interaction's webhook.
@@ -108,14 +112,7 @@ describe('Discord end to end through the daemon', () => {
 
   it('refuses a forged interaction signature with 401 and runs nothing; the next mention, in a #staging thread, runs in the staging flow', async () => {
     const start = progress(t, replies);
-    const command = commandInteraction({
-      channel: CHANNELS.production,
-      user: USER,
-      name: 'aof',
-      options: [{ name: 'request', value: COMMAND }],
-      channelObject: { id: CHANNELS.production, type: 0, name: 'production' },
-    });
-    const forged = await deliverTimed(t, signedInteraction(JSON.stringify(command), { key: OTHER_PRIVATE_KEY }), replies);
+    const forged = await deliverTimed(t, signedInteraction(aofCommandInProduction(), { key: OTHER_PRIVATE_KEY }), replies);
     assert.equal(forged.status, 401);
     assert.deepEqual(forged.atAck, start);
     mentionInThread('staging');
