@@ -18,7 +18,7 @@ import {
 } from '@aof/api';
 import { deadline } from './deadline.js';
 import { createPostJson } from './model-http.js';
-import { loadModelProvider, loadToolImpl } from './modules.js';
+import { loadedModelProvider, loadedToolImpl, loadModelProvider, loadToolImpl } from './modules.js';
 import {
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MODEL_TIMEOUT_MS,
@@ -68,7 +68,9 @@ class TaskRun {
 
   async execute(): Promise<TaskResult> {
     const { agent, modules } = this.request;
-    const [model, tools] = await Promise.all([loadModelProvider(agent.model, modules.model), this.loadTools()]);
+    // After a thread's first task its modules are loaded: take them without waiting a turn.
+    const model = loadedModelProvider(modules.model) ?? await loadModelProvider(agent.model, modules.model);
+    const tools = this.loadedTools() ?? await this.loadTools();
     const { provider, modelName } = splitModel(agent.model);
     const specs: ToolSpec[] = agent.tools.flatMap((name) => {
       const impl = tools.get(name);
@@ -157,6 +159,19 @@ class TaskRun {
   private remembered(reply: string): ChatMessage[] {
     const answer: ChatMessage = { role: 'assistant', content: reply };
     return this.request.resume === undefined ? [this.userMessage, answer] : [answer];
+  }
+
+  /** The agent's tools if every one of them is loaded already, else undefined (then loadTools). */
+  private loadedTools(): Map<string, ToolImpl> | undefined {
+    const tools = new Map<string, ToolImpl>();
+    for (const name of this.request.agent.tools) {
+      const specifier = this.request.modules.tools[name];
+      if (specifier === undefined) continue;
+      const impl = loadedToolImpl(specifier);
+      if (impl === undefined) return undefined;
+      tools.set(name, impl);
+    }
+    return tools;
   }
 
   /** Tools listed for the agent but provided by no plugin are left out; a call to one is answered "not available". */

@@ -2,33 +2,136 @@
  * An AbortSignal that fires when `parent` aborts or `ms` pass, and that can be disposed.
  * `AbortSignal.timeout` keeps its timer (and everything the signal references) alive until it
  * fires, so a busy worker running thousands of short tasks would hold minutes of garbage;
- * disposing clears the timer and the parent listener as soon as the work is done.
+ * disposing forgets the deadline as soon as the work is done.
+ *
+ * Every task and every tool call has a deadline, and almost all of them end long before it. So
+ * one timer serves all of a thread's deadlines (armed for the earliest, left armed when that
+ * work ends early, re-armed when it fires), and a deadline whose parent is another deadline is
+ * linked to it directly instead of through an abort listener. A timer and a listener per
+ * deadline cost a short task a sixth of its time on a sandbox thread whose code is still cold.
  */
 export interface Deadline {
   readonly signal: AbortSignal;
   /** True when the time ran out (as opposed to the parent aborting). */
   readonly expired: boolean;
+  /** Calls `listener` once the signal aborts (at once if it has): a hook without an event listener. */
+  onAbort(listener: () => void): void;
   dispose(): void;
 }
 
+/** Deadlines by the signal they hand out, so a child deadline finds its parent without a listener. */
+const bySignal = new WeakMap<AbortSignal, Limit>();
+
 export function deadline(parent: AbortSignal | undefined, ms: number | undefined): Deadline {
-  const controller = new AbortController();
-  let expired = false;
-  const onParentAbort = (): void => controller.abort(parent?.reason);
-  if (parent?.aborted) controller.abort(parent.reason);
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
-  const timer = ms === undefined ? undefined : setTimeout(() => {
-    expired = true;
-    controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError'));
-  }, ms);
-  return {
-    signal: controller.signal,
-    get expired() {
-      return expired;
-    },
-    dispose() {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onParentAbort);
-    },
-  };
+  return new Limit(parent, ms);
+}
+
+class Limit implements Deadline {
+  readonly #controller = new AbortController();
+  /** Epoch ms at which it expires; Infinity without a time limit. */
+  readonly at: number;
+  readonly #ms: number | undefined;
+  #expired = false;
+  #disposed = false;
+  #children: Set<Limit> | undefined;
+  #listeners: (() => void)[] | undefined;
+  #parent: Limit | undefined;
+  #foreignParent: AbortSignal | undefined;
+  readonly #onForeignAbort = (): void => this.abort(this.#foreignParent?.reason);
+
+  constructor(parent: AbortSignal | undefined, ms: number | undefined) {
+    this.#ms = ms;
+    this.at = ms === undefined ? Infinity : Date.now() + ms;
+    bySignal.set(this.#controller.signal, this);
+    if (parent?.aborted) {
+      this.#controller.abort(parent.reason);
+      return;
+    }
+    const own = parent === undefined ? undefined : bySignal.get(parent);
+    if (own !== undefined) {
+      this.#parent = own;
+      (own.#children ??= new Set()).add(this);
+    } else if (parent !== undefined) {
+      this.#foreignParent = parent;
+      parent.addEventListener('abort', this.#onForeignAbort, { once: true });
+    }
+    if (this.at !== Infinity) clock.add(this);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get expired(): boolean {
+    return this.#expired;
+  }
+
+  /** Called by the clock once `at` has passed. */
+  expire(): void {
+    this.#expired = true;
+    this.abort(new DOMException(`timed out after ${this.#ms ?? 0} ms`, 'TimeoutError'));
+  }
+
+  onAbort(listener: () => void): void {
+    if (this.#controller.signal.aborted) listener();
+    else (this.#listeners ??= []).push(listener);
+  }
+
+  abort(reason: unknown): void {
+    if (this.#disposed || this.#controller.signal.aborted) return;
+    this.#controller.abort(reason);
+    clock.delete(this);
+    if (this.#children !== undefined) for (const child of this.#children) child.abort(reason);
+    if (this.#listeners !== undefined) for (const listener of this.#listeners) listener();
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    clock.delete(this);
+    if (this.#parent !== undefined) this.#parent.#children?.delete(this);
+    this.#foreignParent?.removeEventListener('abort', this.#onForeignAbort);
+  }
+}
+
+/** The one timer: armed for the earliest pending deadline, holding the thread open only while one is pending. */
+const clock = new (class DeadlineClock {
+  readonly #pending = new Set<Limit>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Infinity;
+
+  add(limit: Limit): void {
+    this.#pending.add(limit);
+    if (limit.at < this.#timerAt) this.#arm(limit.at);
+    else if (this.#pending.size === 1) setRef(this.#timer, true);
+  }
+
+  delete(limit: Limit): void {
+    if (this.#pending.delete(limit) && this.#pending.size === 0) setRef(this.#timer, false);
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - Date.now()));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = Date.now();
+    // Expiring deletes from the set as it goes, which Set iteration allows.
+    for (const limit of this.#pending) if (limit.at <= now) limit.expire();
+    let next = Infinity;
+    for (const limit of this.#pending) if (limit.at < next) next = limit.at;
+    if (next !== Infinity && next < this.#timerAt) this.#arm(next);
+  }
+})();
+
+/** Node timers can stop holding the event loop open; Deno's numeric ids need not (its sandbox process exits itself). */
+function setRef(timer: ReturnType<typeof setTimeout> | undefined, ref: boolean): void {
+  if (typeof timer !== 'object' || timer === null) return;
+  const handle = timer as { ref?: () => unknown; unref?: () => unknown };
+  if (ref) handle.ref?.();
+  else handle.unref?.();
 }

@@ -7,11 +7,16 @@ import { TaskErrorCode } from './protocol.js';
 import { errorMessage, TaskFailure } from './task-failure.js';
 
 const loaded = new Map<string, Promise<unknown>>();
+/** Default exports already imported, for the synchronous path every task after a pool's first takes. */
+const ready = new Map<string, unknown>();
 
 function importDefault(specifier: string): Promise<unknown> {
   let pending = loaded.get(specifier);
   if (pending === undefined) {
-    pending = import(specifier).then((module: { default?: unknown }) => module.default);
+    pending = import(specifier).then((module: { default?: unknown }) => {
+      ready.set(specifier, module.default);
+      return module.default;
+    });
     // A failed import is not cached: the next task tries again (the file may have been fixed or installed).
     pending.catch(() => loaded.delete(specifier));
     loaded.set(specifier, pending);
@@ -33,6 +38,18 @@ function isModelProvider(value: unknown): value is ModelProvider {
 }
 
 const MISCONFIGURED = 'This agent is misconfigured on the daemon, so I cannot answer. An operator has the details in the logs.';
+
+/** The tool's implementation if an earlier task of this thread loaded it, without waiting a turn. */
+export function loadedToolImpl(specifier: string): ToolImpl | undefined {
+  const value = ready.get(specifier);
+  return isToolImpl(value) ? value : undefined;
+}
+
+/** The model provider if an earlier task of this thread loaded it, without waiting a turn. */
+export function loadedModelProvider(specifier: string): ModelProvider | undefined {
+  const value = ready.get(specifier);
+  return isModelProvider(value) ? value : undefined;
+}
 
 export async function loadToolImpl(tool: string, specifier: string): Promise<ToolImpl> {
   let value: unknown;

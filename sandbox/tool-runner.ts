@@ -85,8 +85,12 @@ async function runWithDeadline(impl: ToolImpl, call: ToolCall, ctx: ToolRunnerCo
     maxOutputBytes: request.maxOutputBytes,
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Armed only once the deadline passes (or the task is cancelled): most calls end long before.
   const giveUp = new Promise<ToolOutput>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, output: `${call.name} did not finish within ${timeoutMs} ms` }), timeoutMs + DEADLINE_GRACE_MS);
+    limit.onAbort(() => {
+      const output = limit.expired ? `${call.name} did not finish within ${timeoutMs} ms` : `${call.name} did not stop when the task was cancelled`;
+      timer = setTimeout(() => resolve({ ok: false, output }), DEADLINE_GRACE_MS);
+    });
   });
   try {
     return await Promise.race([impl.run(call.arguments, toolCtx), giveUp]);
