@@ -108,9 +108,14 @@ async function measure(scenario: Scenario, stub: ServerChild, stubUrl: string, l
   }
 }
 
+/** `BENCH_ONLY=bot,Fastify`: run only the scenarios whose name contains one of these (for profiling one of them). */
+const only = (process.env.BENCH_ONLY ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+const selected = (scenario: Scenario): boolean => only.length === 0 || only.some((part) => scenario.name.includes(part));
+
 async function runAll(scenarios: readonly Scenario[], stub: ServerChild, stubUrl: string, logPrefix: string): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [index, scenario] of scenarios.entries()) {
+    if (!selected(scenario)) continue;
     const { row, notes } = await measure(scenario, stub, stubUrl, `${logPrefix}-${index}.log`);
     rows.push(row);
     console.log(`${row.name}: ${Math.round(row.result.acksPerSec)} acks/s, p50 ${row.result.p50Ms.toFixed(2)} ms, p99 ${row.result.p99Ms.toFixed(2)} ms`);
@@ -134,8 +139,8 @@ async function main(): Promise<void> {
     await stub.stop();
   }
   const [fastify, daemon, ...others] = compared;
-  if (fastify === undefined || daemon === undefined) throw new Error('no results');
-  console.log(`\n${table(compared)}\n\nDaemon against the others:\n${verdict(daemon, fastify, others)}`);
+  if (only.length === 0 && (fastify === undefined || daemon === undefined)) throw new Error('no results');
+  if (fastify !== undefined && daemon !== undefined) console.log(`\n${table(compared)}\n\nDaemon against the others:\n${verdict(daemon, fastify, others)}`);
   console.log(`\nThe daemon's ack without the work behind it, and at a steady rate (paced sender, not autocannon):\n\n${table(diagnostics)}`);
   console.log(`\nMachine after the run: ${machineLine()}\nDaemon logs: ${scratch}`);
 }
