@@ -28,7 +28,7 @@ export function deadline(parent: AbortSignal | undefined, ms: number | undefined
 
 class Limit implements Deadline {
   readonly #controller = new AbortController();
-  /** Epoch ms at which it expires; Infinity without a time limit. */
+  /** `performance.now()` at which it expires (monotonic: a wall-clock step moves no deadline); Infinity without a limit. */
   readonly at: number;
   readonly #ms: number | undefined;
   #expired = false;
@@ -41,7 +41,7 @@ class Limit implements Deadline {
 
   constructor(parent: AbortSignal | undefined, ms: number | undefined) {
     this.#ms = ms;
-    this.at = ms === undefined ? Infinity : Date.now() + ms;
+    this.at = ms === undefined ? Infinity : performance.now() + ms;
     bySignal.set(this.#controller.signal, this);
     if (parent?.aborted) {
       this.#controller.abort(parent.reason);
@@ -113,13 +113,13 @@ const clock = new (class DeadlineClock {
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - Date.now()));
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - performance.now()));
   }
 
   #fire(): void {
     this.#timer = undefined;
     this.#timerAt = Infinity;
-    const now = Date.now();
+    const now = performance.now();
     // Expiring deletes from the set as it goes, which Set iteration allows.
     for (const limit of this.#pending) if (limit.at <= now) limit.expire();
     let next = Infinity;
