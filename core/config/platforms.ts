@@ -1,4 +1,5 @@
 import { ErrorCode, type DaemonConfig } from '@aof/api';
+import { envNamedKeys } from './env-named-keys.js';
 import { isRecord } from './prepare-document.js';
 import { problemAt, type ConfigProblem } from './problems.js';
 import type { Env } from './substitute-env.js';
@@ -20,7 +21,8 @@ export const EVERY_PLATFORM: PlatformTable = { enabled: [LOCAL_PLATFORM], status
 
 /**
  * A platform is enabled when its `platforms.<name>` block is present, does not say
- * `enabled: false`, and every variable its `*_env` keys name is set. A block whose variables are
+ * `enabled: false`, and every variable its `*_env` keys name is set (unless the plain key is
+ * written beside it, which wins). A block whose variables are
  * missing is a warning, not an error: its flows load inactive, and everything else serves.
  */
 export function resolvePlatforms(daemon: DaemonConfig, env: Env, yaml: YamlDocument | undefined): { table: PlatformTable; problems: ConfigProblem[] } {
@@ -36,16 +38,17 @@ export function resolvePlatforms(daemon: DaemonConfig, env: Env, yaml: YamlDocum
       statuses.set(platform, { enabled: false, why: `platforms.${name}.enabled is false` });
       continue;
     }
-    const unset = Object.entries(block).filter(([key, variable]) => key.endsWith('_env') && typeof variable === 'string' && !env[variable]);
+    // Read as the plugin's config is built (platformPluginConfig): a plain key beside its `_env` twin wins.
+    const unset = envNamedKeys(block, env).filter((named) => named.value === undefined);
     if (unset.length === 0) {
       statuses.set(platform, { enabled: true });
       continue;
     }
-    const names = unset.map(([, variable]) => String(variable)).join(', ');
+    const names = unset.map((named) => named.variable).join(', ');
     const verb = unset.length === 1 ? 'is' : 'are';
     statuses.set(platform, { enabled: false, why: `${names} ${verb} not set` });
     const message = `platform ${platform}: ${names} ${verb} not set; its flows are inactive`;
-    if (yaml) problems.push(problemAt(yaml, 'key')('warning', ErrorCode.CONFIG_ENV_MISSING, ['spec', 'platforms', name, unset[0]?.[0] ?? ''], message));
+    if (yaml) problems.push(problemAt(yaml, 'key')('warning', ErrorCode.CONFIG_ENV_MISSING, ['spec', 'platforms', name, unset[0]?.key ?? ''], message));
   }
   const enabled = [...statuses].filter(([, s]) => s.enabled).map(([name]) => name).sort();
   return {

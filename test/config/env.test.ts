@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { DaemonConfig } from '@aof/api';
 import { formatProblem, loadConfig, loadResourceFiles } from '../../core/config/load-config.js';
+import { resolvePlatforms } from '../../core/config/platforms.js';
 import { configFixtures, errorsOf, locate, problemAt } from './support.js';
 
 const envDir = path.join(configFixtures, 'env');
@@ -63,6 +65,16 @@ describe('environment variables', () => {
     const withDiscord = await load({ ...ENV, DISCORD_BOT_TOKEN: 'set' });
     assert.deepEqual(withDiscord.enabledPlatforms, ['discord', 'local', 'slack']);
     assert.equal(withDiscord.flows.find((f) => f.flow.metadata.name === 'discord-flow')?.active, true);
+  });
+
+  it('enables a platform whose plain key is written beside an unset *_env twin, as its plugin gets the plain key', () => {
+    const daemon = {
+      apiVersion: 'aof.dev/v1', kind: 'DaemonConfig', metadata: { name: 'plain-key' },
+      spec: { platforms: { discord: { bot_token: 'written-here', bot_token_env: 'DISCORD_BOT_TOKEN' }, telegram: { bot_token_env: 'TELEGRAM_BOT_TOKEN' } } },
+    } as unknown as DaemonConfig;
+    const { table } = resolvePlatforms(daemon, {}, undefined);
+    assert.deepEqual(table.enabled, ['discord', 'local']);
+    assert.deepEqual(table.status('telegram'), { enabled: false, why: 'TELEGRAM_BOT_TOKEN is not set' });
   });
 
   it('makes every missing variable an error when files are checked without a daemon config', async () => {
