@@ -80,9 +80,10 @@ export interface SigningSecret {
   botTokens?: readonly string[];
 }
 
-/** The bot tokens flows carry themselves, by the workspace each was issued for. */
+/** The bot tokens flows carry themselves, by the workspace each was issued for and by flow. */
 export interface FlowBotTokens {
   botToken(team: string): string | undefined;
+  flowBotToken(flow: string): string | undefined;
 }
 
 /** The config with defaults applied and credentials indexed by team. */
@@ -95,8 +96,12 @@ export interface SlackSettings {
   resolveNames: boolean;
   /** The app-wide secret first, then the daemon's workspaces; flows' own secrets are not here (they change on reload). */
   signingSecrets: readonly SigningSecret[];
-  /** The token that answers in `team`: the daemon's workspace entry, else a flow's own token for it, else the app-wide one. */
-  botToken(team: string | undefined): string | undefined;
+  /**
+   * The token that answers in `team`. For a flow's answer: the flow's own token, else the daemon's
+   * workspace entry, else the app-wide one. Without a flow (approval requests, lookups): the
+   * workspace entry, else a flow's own token issued for that team, else the app-wide one.
+   */
+  botToken(team: string | undefined, flow?: string): string | undefined;
   /** The bot user id the config names for `team`, if any. */
   botUserId(team: string | undefined): string | undefined;
 }
@@ -117,7 +122,12 @@ export function slackSettings(config: SlackConfig, flowTokens?: FlowBotTokens): 
     ignoreEdits: config.ignore_edits ?? true,
     resolveNames: config.resolve_names ?? true,
     signingSecrets: secrets,
-    botToken: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_token) ?? flowToken(team) ?? config.bot_token,
+    botToken: (team, flow) => {
+      const workspaceToken = team === undefined ? undefined : workspaces.get(team)?.bot_token;
+      if (flow === undefined) return workspaceToken ?? flowToken(team) ?? config.bot_token;
+      // Another tenant's app installed in the same workspace must not answer for this flow.
+      return flowTokens?.flowBotToken(flow) ?? workspaceToken ?? config.bot_token ?? flowToken(team);
+    },
     // The app-wide bot_user_id is another bot than a flow's own app: that one is asked with auth.test.
     botUserId: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_user_id) ?? (flowToken(team) === undefined ? config.bot_user_id : undefined),
   };

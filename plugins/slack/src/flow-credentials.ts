@@ -20,6 +20,8 @@ export interface CredentialTable {
   readonly appFlows: readonly string[] | undefined;
   /** Every bot token a flow with its own secret carries, in load order. */
   readonly flowTokens: readonly string[];
+  /** The bot token each flow with its own secret carries, by flow name. */
+  readonly tokensByFlow: ReadonlyMap<string, string>;
 }
 
 /**
@@ -48,7 +50,7 @@ export class SlackFlowCredentials implements FlowBotTokens {
     this.#appSecrets = options.appSecrets;
     this.#clients = options.clients;
     this.#logger = options.logger;
-    this.#table = { secrets: this.#appSecrets, appFlows: undefined, flowTokens: [] };
+    this.#table = { secrets: this.#appSecrets, appFlows: undefined, flowTokens: [], tokensByFlow: new Map() };
   }
 
   /** The table for the flows in force now (the same object until a reload changes them). */
@@ -80,6 +82,11 @@ export class SlackFlowCredentials implements FlowBotTokens {
     return undefined;
   }
 
+  /** The bot token `flow` carries with its own signing secret, if it does. */
+  flowBotToken(flow: string): string | undefined {
+    return this.current().tokensByFlow.get(flow);
+  }
+
   #teamOf(token: string): Promise<string | undefined> {
     const hit = this.#teams.get(token);
     if (hit !== undefined) return hit.value;
@@ -104,6 +111,7 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
   const appLevel = new Set(appSecrets.map((entry) => entry.secret));
   const groups = new Map<string, { flows: string[]; botTokens: string[] }>();
   const bound = new Set<string>();
+  const tokensByFlow = new Map<string, string>();
   for (const loaded of flows) {
     const trigger = loaded.flow.spec.trigger;
     if (!loaded.active || trigger?.type?.toLowerCase() !== PLATFORM) continue;
@@ -115,6 +123,7 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
     group.flows.push(name);
     const token = text(trigger.config?.bot_token);
     if (token !== undefined && !group.botTokens.includes(token)) group.botTokens.push(token);
+    if (token !== undefined) tokensByFlow.set(name, token);
     bound.add(name);
   }
   const secrets: SigningSecret[] = [...appSecrets];
@@ -126,5 +135,5 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
     for (const token of group.botTokens) if (!flowTokens.includes(token)) flowTokens.push(token);
   }
   const appFlows = bound.size === 0 ? undefined : Object.freeze(flows.map((loaded) => loaded.flow.metadata.name).filter((name) => !bound.has(name)));
-  return { secrets, appFlows, flowTokens };
+  return { secrets, appFlows, flowTokens, tokensByFlow };
 }

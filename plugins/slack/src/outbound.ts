@@ -11,7 +11,7 @@ export const APPROVAL_REACTIONS = { approve: ['white_check_mark', 'heavy_check_m
 /** Slack refuses section text longer than this. */
 const SECTION_TEXT_LIMIT = 3_000;
 
-/** Posts replies and approval requests with the bot token of the workspace they go to. */
+/** Posts replies (with the answering flow's token when it carries one) and approval requests with the bot token of the workspace they go to. */
 export class SlackOutbound {
   readonly #clients: SlackClients;
   readonly #settings: SlackSettings;
@@ -25,7 +25,7 @@ export class SlackOutbound {
 
   /** Long replies go out as several messages, in order, in the same thread; resolves with the first. */
   async send(reply: OutboundReply): Promise<SentMessage> {
-    const client = this.#client(reply.workspace);
+    const client = this.#client(reply.workspace, reply.outcome?.flow ?? undefined);
     const [head, ...rest] = splitMessage(markdownToMrkdwn(reply.text), SLACK_MESSAGE_LIMIT);
     if (head === undefined) throw new Error('refusing to post an empty Slack message');
     const first = await post(client, { channel: reply.channelId, thread: reply.thread, text: head });
@@ -63,8 +63,8 @@ export class SlackOutbound {
     });
   }
 
-  #client(workspace: string | undefined): SlackDeliveryClient {
-    const token = this.#settings.botToken(workspace);
+  #client(workspace: string | undefined, flow?: string): SlackDeliveryClient {
+    const token = this.#settings.botToken(workspace, flow);
     if (token === undefined) throw new Error(`no Slack bot token for workspace ${workspace ?? '(default)'}`);
     return this.#clients.delivery(token);
   }

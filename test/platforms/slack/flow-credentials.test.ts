@@ -84,6 +84,20 @@ describe('Slack flows with their own credentials (seed Pattern 5)', () => {
     ]);
   });
 
+  it("answers for each flow with its own app where two apps share a workspace: an app-level flow's reply there uses the app-wide token", async () => {
+    const t = await start();
+    // Org A's workspace has both apps installed; its own secret makes its token's team known first.
+    assert.equal(await deliver(t, ORG_A.team, ORG_A.secret, 'warm org a'), 200);
+    await waitFor('org A', () => t.kernel.inbound.find((m) => m.text === 'warm org a'));
+    const outcome = (flow: string) => ({ requestId: `r-${flow}`, flow, agent: 'assistant', status: 'ok', latencyMs: 1 });
+    await t.platform.send({ platform: 'slack', workspace: ORG_A.team, channelId: SAMPLE.channelId, text: 'from prod-flow', outcome: outcome('prod-flow') });
+    await t.platform.send({ platform: 'slack', workspace: ORG_A.team, channelId: SAMPLE.channelId, text: 'from org-a-flow', outcome: outcome('org-a-flow') });
+    await t.platform.send({ platform: 'slack', workspace: ORG_A.team, channelId: SAMPLE.channelId, text: 'no flow named' });
+    assert.deepEqual(t.api.callsTo('chat.postMessage').map((call) => [call.token, call.params.text]), [
+      [BOT_TOKEN, 'from prod-flow'], [ORG_A.token, 'from org-a-flow'], [ORG_A.token, 'no flow named'],
+    ]);
+  });
+
   it('serves with the flows\' own credentials alone, no app-wide ones configured', async () => {
     table = [orgFlow(ORG_A, 'org-a-flow', 0), flow('plain-flow', 1)];
     const t = env = await startSlack({ config: { bot_token: undefined, signing_secret: undefined }, fake: { bots: BOTS }, kernel: { flows: () => table } });
