@@ -39,6 +39,7 @@ export class ApprovalPoster {
         channelId: record.channel.id,
         ...(record.thread !== undefined && { thread: record.thread }),
         ...(record.requester.workspace !== '' && { workspace: record.requester.workspace }),
+        flow: record.flow,
         text: masked,
         approvalId: record.id,
         mode: record.mode,
@@ -63,6 +64,7 @@ export class ApprovalPoster {
         messageId: record.approvalMessageId,
         ...(record.thread !== undefined && { thread: record.thread }),
         ...(record.requester.workspace !== '' && { workspace: record.requester.workspace }),
+        flow: record.flow,
         text: this.#deps.scrub(decidedRequestText(record, outcome)),
         mode: record.mode,
       });

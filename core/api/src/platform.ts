@@ -43,6 +43,8 @@ export interface ApprovalRequestMessage {
   thread?: string;
   /** Workspace (Slack team, Discord guild) whose credentials post the message. */
   workspace?: string;
+  /** The flow that asked: a platform whose flows may carry their own credentials posts with that flow's. */
+  flow?: string;
   text: string;
   /** Carried by the buttons as their value, so a click names the request it decides. */
   approvalId: string;
@@ -57,6 +59,8 @@ export interface ApprovalCloseMessage {
   thread?: string;
   /** Workspace whose credentials posted it. */
   workspace?: string;
+  /** The flow that asked (`ApprovalRequestMessage.flow`). */
+  flow?: string;
   /** What the message says now (the decision); already masked. */
   text: string;
   mode: ApprovalMode;

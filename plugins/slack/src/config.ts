@@ -97,9 +97,9 @@ export interface SlackSettings {
   /** The app-wide secret first, then the daemon's workspaces; flows' own secrets are not here (they change on reload). */
   signingSecrets: readonly SigningSecret[];
   /**
-   * The token that answers in `team`. For a flow's answer: the flow's own token, else the daemon's
-   * workspace entry, else the app-wide one. Without a flow (approval requests, lookups): the
-   * workspace entry, else a flow's own token issued for that team, else the app-wide one.
+   * The token that answers in `team`. For a flow's reply or approval request: the flow's own
+   * token, else the daemon's workspace entry, else the app-wide one. Without a flow (name
+   * lookups): the workspace entry, else a flow's own token issued for that team, else the app-wide one.
    */
   botToken(team: string | undefined, flow?: string): string | undefined;
   /** The bot user id the config names for `team`, if any. */

@@ -11,7 +11,7 @@ export const APPROVAL_REACTIONS = { approve: ['white_check_mark', 'heavy_check_m
 /** Slack refuses section text longer than this. */
 const SECTION_TEXT_LIMIT = 3_000;
 
-/** Posts replies (with the answering flow's token when it carries one) and approval requests with the bot token of the workspace they go to. */
+/** Posts replies and approval requests with the bot token of their flow when it carries one, else of the workspace they go to. */
 export class SlackOutbound {
   readonly #clients: SlackClients;
   readonly #settings: SlackSettings;
@@ -34,7 +34,7 @@ export class SlackOutbound {
   }
 
   async postApprovalRequest(request: ApprovalRequestMessage): Promise<SentMessage> {
-    const client = this.#client(request.workspace);
+    const client = this.#client(request.workspace, request.flow);
     const text = truncate(markdownToMrkdwn(request.text), request.mode === 'button' ? SECTION_TEXT_LIMIT : SLACK_MESSAGE_LIMIT);
     if (request.mode === 'button') {
       return post(client, { channel: request.channelId, thread: request.thread, text, blocks: approvalBlocks(text, request.approvalId) });
@@ -53,7 +53,7 @@ export class SlackOutbound {
 
   /** The decision replaces the request's text; the section without its actions block drops the buttons. */
   async closeApprovalRequest(request: ApprovalCloseMessage): Promise<void> {
-    const client = this.#client(request.workspace);
+    const client = this.#client(request.workspace, request.flow);
     const text = truncate(markdownToMrkdwn(request.text), SECTION_TEXT_LIMIT);
     await client.call('chat.update', {
       channel: request.channelId,

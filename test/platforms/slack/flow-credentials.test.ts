@@ -84,7 +84,7 @@ describe('Slack flows with their own credentials (seed Pattern 5)', () => {
     ]);
   });
 
-  it("answers for each flow with its own app where two apps share a workspace: an app-level flow's reply there uses the app-wide token", async () => {
+  it("answers for each flow with its own app where two apps share a workspace: an app-level flow's reply and approval request there use the app-wide token", async () => {
     const t = await start();
     // Org A's workspace has both apps installed; its own secret makes its token's team known first.
     assert.equal(await deliver(t, ORG_A.team, ORG_A.secret, 'warm org a'), 200);
@@ -93,9 +93,15 @@ describe('Slack flows with their own credentials (seed Pattern 5)', () => {
     await t.platform.send({ platform: 'slack', workspace: ORG_A.team, channelId: SAMPLE.channelId, text: 'from prod-flow', outcome: outcome('prod-flow') });
     await t.platform.send({ platform: 'slack', workspace: ORG_A.team, channelId: SAMPLE.channelId, text: 'from org-a-flow', outcome: outcome('org-a-flow') });
     await t.platform.send({ platform: 'slack', workspace: ORG_A.team, channelId: SAMPLE.channelId, text: 'no flow named' });
+    const approval = (flow: string) => ({ channelId: SAMPLE.channelId, workspace: ORG_A.team, flow, text: `approve for ${flow}`, approvalId: `a-${flow}`, mode: 'button' as const });
+    const prodRequest = await t.platform.postApprovalRequest!(approval('prod-flow'));
+    await t.platform.postApprovalRequest!(approval('org-a-flow'));
+    await t.platform.closeApprovalRequest!({ channelId: SAMPLE.channelId, messageId: prodRequest.messageId, workspace: ORG_A.team, flow: 'prod-flow', text: 'approved', mode: 'button' });
     assert.deepEqual(t.api.callsTo('chat.postMessage').map((call) => [call.token, call.params.text]), [
       [BOT_TOKEN, 'from prod-flow'], [ORG_A.token, 'from org-a-flow'], [ORG_A.token, 'no flow named'],
+      [BOT_TOKEN, 'approve for prod-flow'], [ORG_A.token, 'approve for org-a-flow'],
     ]);
+    assert.deepEqual(t.api.callsTo('chat.update').map((call) => [call.token, call.params.text]), [[BOT_TOKEN, 'approved']]);
   });
 
   it('serves with the flows\' own credentials alone, no app-wide ones configured', async () => {
