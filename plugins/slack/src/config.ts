@@ -83,7 +83,7 @@ export interface SigningSecret {
 /** The bot tokens flows carry themselves, by the workspace each was issued for and by flow. */
 export interface FlowBotTokens {
   botToken(team: string): string | undefined;
-  flowBotToken(flow: string): string | undefined;
+  flowBotToken(flow: string, team: string | undefined): string | undefined;
 }
 
 /** The config with defaults applied and credentials indexed by team. */
@@ -97,8 +97,8 @@ export interface SlackSettings {
   /** The app-wide secret first, then the daemon's workspaces; flows' own secrets are not here (they change on reload). */
   signingSecrets: readonly SigningSecret[];
   /**
-   * The token that answers in `team`. For a flow's reply or approval request: the flow's own
-   * token, else the daemon's workspace entry, else the app-wide one. Without a flow (name
+   * The token that answers in `team`. For a flow's reply or approval request: the flow's own app's
+   * token (FlowBotTokens.flowBotToken), else the daemon's workspace entry, else the app-wide one. Without a flow (name
    * lookups): the workspace entry, else a flow's own token issued for that team, else the app-wide one.
    */
   botToken(team: string | undefined, flow?: string): string | undefined;
@@ -126,7 +126,7 @@ export function slackSettings(config: SlackConfig, flowTokens?: FlowBotTokens): 
       const workspaceToken = team === undefined ? undefined : workspaces.get(team)?.bot_token;
       if (flow === undefined) return workspaceToken ?? flowToken(team) ?? config.bot_token;
       // Another tenant's app installed in the same workspace must not answer for this flow.
-      return flowTokens?.flowBotToken(flow) ?? workspaceToken ?? config.bot_token ?? flowToken(team);
+      return flowTokens?.flowBotToken(flow, team) ?? workspaceToken ?? config.bot_token ?? flowToken(team);
     },
     // The app-wide bot_user_id is another bot than a flow's own app: that one is asked with auth.test.
     botUserId: (team) => (team === undefined ? undefined : workspaces.get(team)?.bot_user_id) ?? (flowToken(team) === undefined ? config.bot_user_id : undefined),

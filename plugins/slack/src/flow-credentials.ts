@@ -20,8 +20,8 @@ export interface CredentialTable {
   readonly appFlows: readonly string[] | undefined;
   /** Every bot token a flow with its own secret carries, in load order. */
   readonly flowTokens: readonly string[];
-  /** The bot token each flow with its own secret carries, by flow name. */
-  readonly tokensByFlow: ReadonlyMap<string, string>;
+  /** For each flow with its own secret: its own bot token, then the other tokens of the flows sharing that secret (the same app). */
+  readonly tokensByFlow: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -82,9 +82,16 @@ export class SlackFlowCredentials implements FlowBotTokens {
     return undefined;
   }
 
-  /** The bot token `flow` carries with its own signing secret, if it does. */
-  flowBotToken(flow: string): string | undefined {
-    return this.current().tokensByFlow.get(flow);
+  /**
+   * The token that answers for `flow` in `team` when the flow carries its own app: its own token if
+   * Slack says it was issued for that team, else the token of another flow of the same app issued
+   * for it (one app installed in several workspaces), else its own. Undefined for other flows.
+   */
+  flowBotToken(flow: string, team: string | undefined): string | undefined {
+    const tokens = this.current().tokensByFlow.get(flow);
+    const own = tokens?.[0];
+    if (tokens === undefined || team === undefined) return own;
+    return tokens.find((token) => this.#knownTeams.get(token) === team) ?? own;
   }
 
   #teamOf(token: string): Promise<string | undefined> {
@@ -111,7 +118,7 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
   const appLevel = new Set(appSecrets.map((entry) => entry.secret));
   const groups = new Map<string, { flows: string[]; botTokens: string[] }>();
   const bound = new Set<string>();
-  const tokensByFlow = new Map<string, string>();
+  const ownTokens = new Map<string, { token: string; secret: string }>();
   for (const loaded of flows) {
     const trigger = loaded.flow.spec.trigger;
     if (!loaded.active || trigger?.type?.toLowerCase() !== PLATFORM) continue;
@@ -123,7 +130,7 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
     group.flows.push(name);
     const token = text(trigger.config?.bot_token);
     if (token !== undefined && !group.botTokens.includes(token)) group.botTokens.push(token);
-    if (token !== undefined) tokensByFlow.set(name, token);
+    if (token !== undefined) ownTokens.set(name, { token, secret });
     bound.add(name);
   }
   const secrets: SigningSecret[] = [...appSecrets];
@@ -133,6 +140,10 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
     if (group.botTokens.length === 0) logger.warn({ platform: PLATFORM, flows: group.flows }, 'Slack flows with their own signing_secret but no bot_token: their requests are refused');
     secrets.push({ secret, flows: Object.freeze(group.flows), botTokens: Object.freeze(group.botTokens) });
     for (const token of group.botTokens) if (!flowTokens.includes(token)) flowTokens.push(token);
+  }
+  const tokensByFlow = new Map<string, readonly string[]>();
+  for (const [name, { token, secret }] of ownTokens) {
+    tokensByFlow.set(name, Object.freeze([token, ...(groups.get(secret)?.botTokens ?? []).filter((other) => other !== token)]));
   }
   const appFlows = bound.size === 0 ? undefined : Object.freeze(flows.map((loaded) => loaded.flow.metadata.name).filter((name) => !bound.has(name)));
   return { secrets, appFlows, flowTokens, tokensByFlow };

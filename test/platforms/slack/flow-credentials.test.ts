@@ -104,6 +104,21 @@ describe('Slack flows with their own credentials (seed Pattern 5)', () => {
     assert.deepEqual(t.api.callsTo('chat.update').map((call) => [call.token, call.params.text]), [[BOT_TOKEN, 'approved']]);
   });
 
+  it('answers for a flow of an app installed in two workspaces with the token issued where it answers', async () => {
+    // One organization's app (one secret) in two workspaces; each flow carries one workspace's token.
+    table = [flow('x-flow', 0, { bot_token: ORG_A.token, signing_secret: ORG_A.secret }), flow('y-flow', 1, { bot_token: ORG_C.token, signing_secret: ORG_A.secret })];
+    const t = await start();
+    assert.equal(await deliver(t, ORG_C.team, ORG_A.secret, 'from the second workspace'), 200);
+    const message = await waitFor('second workspace', () => t.kernel.inbound.find((m) => m.text === 'from the second workspace'));
+    assert.deepEqual(message.flows, ['x-flow', 'y-flow']);
+    const outcome = { requestId: 'r-x', flow: 'x-flow', agent: 'assistant', status: 'ok', latencyMs: 1 };
+    await t.platform.send({ platform: 'slack', workspace: ORG_C.team, channelId: SAMPLE.channelId, text: 'x answers there', outcome });
+    await t.platform.send({ platform: 'slack', workspace: ORG_A.team, channelId: SAMPLE.channelId, text: 'x answers at home', outcome });
+    assert.deepEqual(t.api.callsTo('chat.postMessage').map((call) => [call.token, call.params.text]), [
+      [ORG_C.token, 'x answers there'], [ORG_A.token, 'x answers at home'],
+    ]);
+  });
+
   it('serves with the flows\' own credentials alone, no app-wide ones configured', async () => {
     table = [orgFlow(ORG_A, 'org-a-flow', 0), flow('plain-flow', 1)];
     const t = env = await startSlack({ config: { bot_token: undefined, signing_secret: undefined }, fake: { bots: BOTS }, kernel: { flows: () => table } });
