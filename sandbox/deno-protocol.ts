@@ -26,7 +26,10 @@ function isTaskResult(value: unknown): value is TaskResult {
   if (typeof value !== 'object' || value === null) return false;
   const result = value as Partial<Record<keyof TaskResult, unknown>>;
   const usage = result.usage as Partial<Record<string, unknown>> | undefined;
-  return typeof result.taskId === 'string' && (result.status === 'ok' || result.status === 'error') &&
+  // A run suspended for approval carries what is needed to resume it exactly.
+  const status = result.status === 'ok' || result.status === 'error' ||
+    (result.status === 'awaiting_approval' && typeof result.pending === 'object' && result.pending !== null);
+  return typeof result.taskId === 'string' && status &&
     typeof result.reply === 'string' && typeof usage?.inputTokens === 'number' && typeof usage.outputTokens === 'number' &&
     Array.isArray(result.toolCalls) && Array.isArray(result.newMessages);
 }

@@ -32,3 +32,11 @@ test('JSON that is not a TaskRequest gets the agent loop\'s bad_request result',
   assert.equal(result?.error?.code, 'bad_request');
   assert.match(result?.error?.message ?? '', /flow needs name and env/);
 });
+
+test('the result framing takes a suspended run with what resumes it, and not without', () => {
+  const base = { taskId: 't-1', reply: 'Waiting for approval', usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: [], newMessages: [] };
+  const suspended = { ...base, status: 'awaiting_approval', pending: { call: { id: 'c1', name: 'kubectl', arguments: {} } } };
+  assert.equal(decodeResult(`\n${JSON.stringify(suspended)}\n`)?.status, 'awaiting_approval');
+  assert.equal(decodeResult(JSON.stringify({ ...base, status: 'awaiting_approval' })), undefined);
+  assert.equal(decodeResult(JSON.stringify({ ...base, status: 'done' })), undefined);
+});

@@ -94,6 +94,17 @@ export function sandboxConformance(runtime: string, createExecutor: ExecutorFact
       assert.equal(result.toolCalls.length, 1);
     });
 
+    test('an approval pattern stops the call unrun, and a call it does not match runs (the RE2 engine loads on first need)', async () => {
+      const approval = { requireFor: ['^kubectl (delete|scale)\\b'], rules: [], classify: false };
+      const before = (await log.calls()).length;
+      const stopped = await run('kubectl delete pod web-1', { approval });
+      assert.equal(stopped.status, 'awaiting_approval', stopped.error?.message);
+      assert.deepEqual(stopped.pending?.command, { tool: 'kubectl', argv: ['delete', 'pod', 'web-1'] });
+      const ran = await run('kubectl get pods', { approval });
+      assert.equal(ran.status, 'ok', ran.error?.message);
+      assert.deepEqual((await log.calls()).slice(before).map((call) => call.argv), [['get', 'pods']]);
+    });
+
     test('a variable of the daemon that is not in the sandbox env never reaches a tool process', async () => {
       process.env.AOF_TEST_VAR = 'must-not-leak';
       process.env.SLACK_BOT_TOKEN = 'xoxb-must-not-leak';

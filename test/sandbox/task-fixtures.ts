@@ -57,6 +57,7 @@ export interface TaskOverrides {
   toolTimeoutMs?: number;
   maxOutputBytes?: number;
   taskTimeoutMs?: number;
+  approval?: TaskRequest['approval'];
 }
 
 /** A task for the `command` model with kubectl, the fake CLIs on PATH and a staging kubeconfig. */
@@ -72,6 +73,7 @@ export function makeTask(modules: BuiltinModules, overrides: TaskOverrides = {})
     maxOutputBytes: overrides.maxOutputBytes ?? 64 * 1024,
   };
   if (overrides.taskTimeoutMs !== undefined) request.taskTimeoutMs = overrides.taskTimeoutMs;
+  if (overrides.approval !== undefined) request.approval = overrides.approval;
   return request;
 }
 
