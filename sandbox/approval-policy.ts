@@ -9,7 +9,7 @@
  * everything: fail closed.
  */
 import type { ToolCall } from '@aof/api';
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { classifyCommand, canonicalInteger } from './approval-classifier.js';
 import { canonicalTool, commandLine, normalizeCall, readArgv, type CommandReading, type NormalizedCommand } from './approval-command.js';
 import type { CommandClass, TaskApprovalPolicy } from './protocol.js';
@@ -21,6 +21,22 @@ export type ApprovalNeed =
   | { needed: false }
   | { needed: true; reason: string; chain?: string; classification: CommandClass; command: { tool: string; argv: string[] } };
 
+/**
+ * The RE2 engine, loaded on first need: most flows have no approval patterns, and importing it
+ * is a third of what a sandbox thread's start costs.
+ */
+let engine: typeof RE2JS | undefined;
+
+/** Whether `policy` has patterns and the engine still has to be loaded (loadPatternEngine) before approvalNeed. */
+export function needsPatternEngine(policy: TaskApprovalPolicy | undefined): boolean {
+  return engine === undefined && policy !== undefined && (policy.rules.length > 0 || policy.requireFor.some(isPatternEntry));
+}
+
+export async function loadPatternEngine(): Promise<void> {
+  engine ??= (await import('re2js')).RE2JS;
+}
+
+/** Needs the pattern engine loaded when the policy has patterns (needsPatternEngine). */
 export function approvalNeed(call: ToolCall, policy: TaskApprovalPolicy | undefined): ApprovalNeed {
   if (policy === undefined) return { needed: false };
   const command = normalizeCall(call.name, call.arguments);
@@ -58,11 +74,12 @@ const compiled = new Map<string, RE2JS | null>();
 
 function patternMatches(pattern: string, command: NormalizedCommand): boolean {
   if (command.overflow) return true;
+  if (engine === undefined) throw new Error('approval patterns need loadPatternEngine() first');
   let re = compiled.get(pattern);
   if (re === undefined) {
     try {
       // Case-insensitive: a capital letter in a pattern must not make it miss the lower-cased command line.
-      re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+      re = engine.compile(pattern, engine.CASE_INSENSITIVE);
     } catch {
       re = null;
     }

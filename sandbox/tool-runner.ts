@@ -5,7 +5,7 @@
  * as an exception that would end the task.
  */
 import { truncateOutput, type ChatMessage, type SandboxHost, type ToolCall, type ToolContext, type ToolImpl, type ToolOutput } from '@aof/api';
-import { approvalNeed, type ApprovalNeed } from './approval-policy.js';
+import { approvalNeed, loadPatternEngine, needsPatternEngine, type ApprovalNeed } from './approval-policy.js';
 import { checkToolCall } from './policy.js';
 import type { TaskRequest, ToolCallRecord } from './protocol.js';
 import { errorMessage } from './task-failure.js';
@@ -56,6 +56,7 @@ export async function runToolCall(call: ToolCall, ctx: ToolRunnerContext, approv
   });
   if (!decision.allowed) return finish({ ok: false, output: `Refused by policy: ${decision.reason}` }, decision.reason);
   if (!approved) {
+    if (needsPatternEngine(request.approval)) await loadPatternEngine();
     const need = approvalNeed(call, request.approval);
     if (need.needed) return { approval: need };
   }

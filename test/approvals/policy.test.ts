@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyCommand } from '../../sandbox/approval-classifier.js';
 import { normalizeCall } from '../../sandbox/approval-command.js';
-import { approvalNeed } from '../../sandbox/approval-policy.js';
+import { approvalNeed, loadPatternEngine } from '../../sandbox/approval-policy.js';
 import type { ToolCall } from '@aof/api';
 import type { TaskApprovalPolicy } from '../../sandbox/protocol.js';
+
+// The sandbox loads the RE2 engine on first need (tool-runner); these call approvalNeed directly.
+await loadPatternEngine();
 
 const prod: TaskApprovalPolicy = {
   requireFor: ['kubectl delete', 'kubectl scale --replicas=0', 'helm uninstall'],

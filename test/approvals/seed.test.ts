@@ -13,8 +13,11 @@ import { approvalTimeoutMs, taskApprovalPolicy } from '../../core/approvals/task
 import { eligibility, tally } from '../../core/approvals/tally.js';
 import type { ApprovalRecord, Identity } from '../../core/approvals/types.js';
 import { loadConfig, loadResourceFiles } from '../../core/config/load-config.js';
-import { approvalNeed } from '../../sandbox/approval-policy.js';
+import { approvalNeed, loadPatternEngine } from '../../sandbox/approval-policy.js';
 import { fixturesDir, repoRoot } from '../helpers/paths.js';
+
+// The sandbox loads the RE2 engine on first need (tool-runner); these call approvalNeed directly.
+await loadPatternEngine();
 
 const seed = path.join(fixturesDir, 'seed');
 const SEED_ENV = {
