@@ -105,6 +105,21 @@ export function sandboxConformance(runtime: string, createExecutor: ExecutorFact
       assert.deepEqual((await log.calls()).slice(before).map((call) => call.argv), [['get', 'pods']]);
     });
 
+    test('a run resumed with its approved call runs exactly that call and answers', async () => {
+      const approval = { requireFor: ['kubectl delete'], rules: [], classify: false };
+      const stopped = await run('kubectl delete pod web-2', { approval });
+      const pending = stopped.pending;
+      assert.ok(pending !== undefined, stopped.error?.message);
+      const before = (await log.calls()).length;
+      const resumed = await run('kubectl delete pod web-2', {
+        approval,
+        resume: { approved: pending.call, remaining: pending.remaining, messages: pending.messages, iterations: pending.iterations },
+      });
+      assert.equal(resumed.status, 'ok', resumed.error?.message);
+      assert.deepEqual((await log.calls()).slice(before).map((call) => call.argv), [['delete', 'pod', 'web-2']]);
+      assert.deepEqual(resumed.newMessages.map((m) => m.role), ['assistant']);
+    });
+
     test('a variable of the daemon that is not in the sandbox env never reaches a tool process', async () => {
       process.env.AOF_TEST_VAR = 'must-not-leak';
       process.env.SLACK_BOT_TOKEN = 'xoxb-must-not-leak';

@@ -58,6 +58,7 @@ export interface TaskOverrides {
   maxOutputBytes?: number;
   taskTimeoutMs?: number;
   approval?: TaskRequest['approval'];
+  resume?: TaskRequest['resume'];
 }
 
 /** A task for the `command` model with kubectl, the fake CLIs on PATH and a staging kubeconfig. */
@@ -74,6 +75,7 @@ export function makeTask(modules: BuiltinModules, overrides: TaskOverrides = {})
   };
   if (overrides.taskTimeoutMs !== undefined) request.taskTimeoutMs = overrides.taskTimeoutMs;
   if (overrides.approval !== undefined) request.approval = overrides.approval;
+  if (overrides.resume !== undefined) request.resume = overrides.resume;
   return request;
 }
 
