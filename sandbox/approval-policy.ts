@@ -1,7 +1,8 @@
 /**
  * Does this tool call need an approval before it runs, and which chain approves it? Decided in
  * the sandbox on every call, from the flow's approval policy the kernel put in the task, on the
- * normalized command (approval-command.ts). Pure: no I/O, so it is the same under Node and Deno.
+ * normalized command (approval-command.ts). Pure once the pattern engine is loaded
+ * (loadPatternEngine): no I/O, so it is the same under Node and Deno.
  *
  * In order: the first `rules` pattern that matches picks its chain; else a `require_for` entry
  * that matches (a command prefix, an RE2 pattern, or `destructive`); else, when the policy says
@@ -23,7 +24,7 @@ export type ApprovalNeed =
 
 /**
  * The RE2 engine, loaded on first need: most flows have no approval patterns, and importing it
- * is a third of what a sandbox thread's start costs.
+ * at start cost every sandbox thread's start about a tenth of its CPU.
  */
 let engine: typeof RE2JS | undefined;
 
