@@ -38,9 +38,11 @@ type Attempt =
  * over keep-alive connections. Under a flood of events every answer is one of these calls, and
  * WebClient's per-call machinery (request queue, p-retry, fetch, a 30 s AbortSignal.timeout kept
  * alive per call) cost the main thread more than the rest of the message. The guarantees are
- * WebClient's delivery settings: a 429 waits for Slack's Retry-After (and holds this token's
- * other calls as long), network errors, timeouts and 5xx back off and retry, and a call that
- * still fails rejects, so the kernel logs and counts the reply as lost.
+ * WebClient's delivery settings: a 429 waits for Slack's Retry-After, network errors, timeouts
+ * and 5xx back off and retry, and a call that still fails rejects, so the kernel logs and counts
+ * the reply as lost. Unlike WebClient, a 429 holds only this token's calls of the same method to
+ * the same channel: Slack limits chat.postMessage per channel, and a flood answered in one channel
+ * must not hold up an incident's answers in another.
  */
 export class SlackDeliveryClient {
   readonly #base: URL;
@@ -49,8 +51,8 @@ export class SlackDeliveryClient {
   readonly #policy: DeliveryPolicy;
   readonly #agent: http.Agent;
   readonly #request: typeof http.request;
-  /** Epoch ms before which no call with this token goes out (Slack's last Retry-After). */
-  #pausedUntil = 0;
+  /** By method and channel: epoch ms before which no such call goes out (Slack's last Retry-After). */
+  readonly #pausedUntil = new Map<string, number>();
 
   constructor(options: { apiUrl: string; token: string; logger: Logger; policy?: DeliveryPolicy }) {
     this.#base = new URL(options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
@@ -71,9 +73,13 @@ export class SlackDeliveryClient {
   async call(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const url = new URL(method, this.#base);
     const body = JSON.stringify(params);
+    const pauseKey = `${method} ${typeof params.channel === 'string' ? params.channel : ''}`;
     for (let attempt = 0; ; attempt++) {
-      const wait = this.#pausedUntil - Date.now();
-      if (wait > 0) await sleep(wait);
+      const until = this.#pausedUntil.get(pauseKey);
+      if (until !== undefined) {
+        if (until > Date.now()) await sleep(until - Date.now());
+        else this.#pausedUntil.delete(pauseKey);
+      }
       const result = await this.#attempt(url, body);
       if (result.kind === 'answered') {
         if (result.body.ok === true) return result.body;
@@ -82,8 +88,8 @@ export class SlackDeliveryClient {
       const last = attempt >= this.#policy.retries;
       if (result.kind === 'rate_limited') {
         if (last) throw new Error(`Slack ${method} was still rate limited after ${attempt + 1} attempts`);
-        this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + result.retryAfterMs);
-        this.#logger.warn({ method, retry_after_ms: result.retryAfterMs, attempt: attempt + 1 }, 'Slack rate limited a delivery call; retrying after Retry-After');
+        this.#pausedUntil.set(pauseKey, Math.max(this.#pausedUntil.get(pauseKey) ?? 0, Date.now() + result.retryAfterMs));
+        this.#logger.warn({ method, channel: params.channel, retry_after_ms: result.retryAfterMs, attempt: attempt + 1 }, 'Slack rate limited a delivery call; retrying after Retry-After');
         continue;
       }
       if (!result.retry || last) throw result.error;

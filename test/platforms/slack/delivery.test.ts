@@ -27,7 +27,7 @@ describe('Slack reply delivery', () => {
     assert.equal(sent.messageId, env.api.sentMessages().at(-1)?.messageId);
   });
 
-  it('waits out a 429 for Retry-After, holds the token\'s other replies as long, and delivers each once', async () => {
+  it('waits out a 429 for Retry-After, holds the other replies to that channel as long, and delivers each once', async () => {
     const limitedBefore = env.api.rateLimitedCount();
     env.api.failNextWith429(1);
     const started = Date.now();
@@ -40,6 +40,19 @@ describe('Slack reply delivery', () => {
     assert.equal(env.api.rateLimitedCount(), limitedBefore + 1);
     assert.equal(delivered('limited first'), 1);
     assert.equal(delivered('limited second'), 1);
+  });
+
+  it('lets replies to another channel through while one channel waits out its 429', async () => {
+    env.api.failNextWith429(1);
+    const started = Date.now();
+    const limited = send('limited channel').then(() => Date.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const other = env.platform.send({ platform: 'slack', channelId: 'C0OTHER0001', text: 'other channel' }).then(() => Date.now() - started);
+    const [limitedMs, otherMs] = await Promise.all([limited, other]);
+    assert.ok(otherMs < 900, `the other channel's reply did not wait for the Retry-After (${otherMs} ms)`);
+    assert.ok(limitedMs >= 950, `the limited channel's reply waited for it (${limitedMs} ms)`);
+    assert.equal(delivered('other channel'), 1);
+    assert.equal(delivered('limited channel'), 1);
   });
 
   it('retries a 5xx (Slack having a bad moment) and delivers once', async () => {
