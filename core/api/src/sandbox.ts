@@ -211,6 +211,8 @@ export function truncationMarker(droppedBytes: number): string {
 
 /** Caps text at `maxBytes` of UTF-8 (never splitting a character) and marks what was dropped. */
 export function truncateOutput(text: string, maxBytes: number): { text: string; truncated: boolean } {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: most outputs fit without being encoded at all.
+  if (text.length * 3 <= maxBytes) return { text, truncated: false };
   const bytes = encoder.encode(text);
   if (bytes.length <= maxBytes) return { text, truncated: false };
   let cut = Math.max(0, maxBytes);
