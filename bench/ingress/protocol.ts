@@ -4,7 +4,7 @@
  */
 export const SLACK_APP = {
   signingSecret: 'bench-signing-secret-0123456789abcdef',
-  botToken: 'xoxb-bench-bot-token-0123456789',
+  botToken: 'placeholder-bench-bot-token',
   botUserId: 'U0BENCHBOT',
   botId: 'B0BENCHBOT',
   teamId: 'T0BENCH001',

@@ -44,7 +44,7 @@ const daemon: DaemonConfigSpec = {
   admin: { enabled: false },
   plugins: [],
 };
-const env = { PATH: process.env.PATH, HOME: tmpdir(), LANG: 'C.UTF-8', SLACK_BOT_TOKEN: 'xoxb-not-for-workers' };
+const env = { PATH: process.env.PATH, HOME: tmpdir(), LANG: 'C.UTF-8', SLACK_BOT_TOKEN: 'placeholder-daemon-secret-not-for-workers' };
 const echoAgent = (name: string): LoadedAgent => ({
   agent: { apiVersion: 'aof.dev/v1', kind: 'Agent', metadata: { name }, spec: { model: 'command', tools: ['echo'] } },
   source: { file: 'bench', line: 1, column: 1 },
