@@ -118,7 +118,7 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
   const appLevel = new Set(appSecrets.map((entry) => entry.secret));
   const groups = new Map<string, { flows: string[]; botTokens: string[] }>();
   const bound = new Set<string>();
-  const ownTokens = new Map<string, { token: string; secret: string }>();
+  const ownTokens = new Map<string, { token: string; group: { botTokens: string[] } }>();
   for (const loaded of flows) {
     const trigger = loaded.flow.spec.trigger;
     if (!loaded.active || trigger?.type?.toLowerCase() !== PLATFORM) continue;
@@ -130,7 +130,7 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
     group.flows.push(name);
     const token = text(trigger.config?.bot_token);
     if (token !== undefined && !group.botTokens.includes(token)) group.botTokens.push(token);
-    if (token !== undefined) ownTokens.set(name, { token, secret });
+    if (token !== undefined) ownTokens.set(name, { token, group });
     bound.add(name);
   }
   const secrets: SigningSecret[] = [...appSecrets];
@@ -142,8 +142,8 @@ function buildTable(flows: readonly LoadedFlow[], appSecrets: readonly SigningSe
     for (const token of group.botTokens) if (!flowTokens.includes(token)) flowTokens.push(token);
   }
   const tokensByFlow = new Map<string, readonly string[]>();
-  for (const [name, { token, secret }] of ownTokens) {
-    tokensByFlow.set(name, Object.freeze([token, ...(groups.get(secret)?.botTokens ?? []).filter((other) => other !== token)]));
+  for (const [name, { token, group }] of ownTokens) {
+    tokensByFlow.set(name, Object.freeze([token, ...group.botTokens.filter((other) => other !== token)]));
   }
   const appFlows = bound.size === 0 ? undefined : Object.freeze(flows.map((loaded) => loaded.flow.metadata.name).filter((name) => !bound.has(name)));
   return { secrets, appFlows, flowTokens, tokensByFlow };
