@@ -22,6 +22,7 @@ import { createRuntime } from './create-runtime.js';
 import { refuseNewMessagesWhileDraining } from './drain-guard.js';
 import { late } from './late.js';
 import { createMessagePipeline } from './message-pipeline.js';
+import { RefusalNotices } from './refusal-notices.js';
 import { pluginSpecs } from './plugin-specs.js';
 import { reportProblems } from './report-problems.js';
 import { RequestLog } from './request-log.js';
@@ -115,6 +116,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     requestLog: new RequestLog(logger, recent, scrubber),
     approvals: approvals.peek,
     scrub: (text) => scrubber.scrub(text),
+    // The store is the kernel's (a plugin); no message arrives before the kernel is up.
+    notices: new RefusalNotices(() => kernel.store()),
   });
   metrics.trackInFlight(pipeline.inFlight);
   const flows: FlowsService = { list: () => snapshot.get().config.flows, routing: () => snapshot.get().config.daemon.spec.routing };

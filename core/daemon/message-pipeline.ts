@@ -6,6 +6,7 @@ import { organizationOf } from '../limits/organization.js';
 import type { KernelMetrics } from '../metrics/metrics.js';
 import type { AgentRuntime, TaskOutcome } from '../runtime/agent-runtime.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
+import { DEFAULT_REFUSAL_NOTICE_INTERVAL_SECS, RefusalNotices } from './refusal-notices.js';
 import type { RequestLog } from './request-log.js';
 
 export interface PipelineOptions {
@@ -22,6 +23,8 @@ export interface PipelineOptions {
   approvals: () => ApprovalGate | undefined;
   /** Masks secret values in replies; the reply kept in memory stays raw. */
   scrub: (text: string) => string;
+  /** Folds repeated busy / rate-limited notices to one user in one channel. */
+  notices: Pick<RefusalNotices, 'claim'>;
 }
 
 export interface MessagePipeline extends InboundSink {
@@ -115,6 +118,21 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
     }
   }
 
+  /** True when the user was told of this kind of refusal in this channel a moment ago: the notice is not posted again. */
+  async function holdNotice(handling: Handling, answered: Answer): Promise<boolean> {
+    const { message, requestId, snapshot } = handling;
+    if (!RefusalNotices.foldable(message, answered.status)) return false;
+    if (options.platforms().get(message.platform)?.answersEachMessage === true) return false;
+    const intervalSecs = snapshot.config.daemon.spec.runtime.refusal_notice_interval_secs ?? DEFAULT_REFUSAL_NOTICE_INTERVAL_SECS;
+    try {
+      return !(await options.notices.claim(message, answered.status, intervalSecs * 1000));
+    } catch (error) {
+      // Better one notice too many than a refusal nobody hears of.
+      logger.warn({ request_id: requestId, err: error }, 'could not check for an earlier refusal notice; posting this one');
+      return false;
+    }
+  }
+
   async function handle(handling: Handling): Promise<void> {
     const { requestId, message, flow, agent } = handling;
     let answered: Answer;
@@ -124,7 +142,9 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
       logger.error({ request_id: requestId, err: error }, 'message handling failed');
       answered = { status: 'error', reply: INTERNAL_ERROR_REPLY, errorType: 'internal' };
     }
-    const delivered = answered.delivered ?? await deliver(handling, answered, Date.now() - message.receivedAt);
+    const held = answered.delivered === undefined && await holdNotice(handling, answered);
+    if (held) metrics.refusalNoticeHeld(message.platform, answered.status);
+    const delivered = answered.delivered ?? (held || await deliver(handling, answered, Date.now() - message.receivedAt));
     const status = delivered ? answered.status : 'reply_failed';
     const latencyMs = Date.now() - message.receivedAt;
     const flowName = flow.flow.metadata.name;
@@ -144,6 +164,7 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
       requestId, message, flow, agent, status, latencyMs,
       ...(answered.outcome !== undefined && { outcome: answered.outcome }),
       ...(answered.refusal !== undefined && { reason: answered.refusal.reply, limit: answered.refusal.metricScope }),
+      ...(held && { notice: 'held' as const }),
     });
   }
 

@@ -17,6 +17,8 @@ export interface RequestLogEntry {
   reason?: string;
   /** For `rate_limited`: the limit's metric scope (`organization`, `user_tokens`, ...). */
   limit?: string;
+  /** `held`: the refusal notice was not posted (the user had one in this channel a moment ago). */
+  notice?: 'held';
 }
 
 const MAX_ACTION_LENGTH = 200;
@@ -60,6 +62,7 @@ export class RequestLog {
       status: entry.status,
       ...(entry.reason !== undefined && { reason: entry.reason }),
       ...(entry.limit !== undefined && { limit: entry.limit }),
+      ...(entry.notice !== undefined && { notice: entry.notice }),
       ...(outcome?.errorCode !== undefined && { error_code: outcome.errorCode }),
     };
     this.#logger.info(line, 'request');

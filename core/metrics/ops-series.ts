@@ -12,6 +12,8 @@ export type ReloadResult = 'ok' | 'error';
 export interface OpsSeries {
   /** A message refused by a limit; `scope` is bounded (user, flow, organization, global, and their `_tokens`). */
   rateLimited(scope: string, flow: string): void;
+  /** A busy or rate-limited notice not posted: the user had one in that channel within the interval. */
+  refusalNoticeHeld(platform: string, status: string): void;
   /** A reload, applied or rejected; `generation` is the configuration's in force after it. */
   reload(result: ReloadResult, generation: number): void;
   /** The generation of the configuration in force (1 at boot). */
@@ -38,6 +40,12 @@ export function opsSeries(registry: Registry): OpsSeries {
     labelNames: ['scope', 'flow'] as const,
     registers: [registry],
   }));
+  const held = series(registry, 'agentflow_refusal_notices_held_total', () => new Counter({
+    name: 'agentflow_refusal_notices_held_total',
+    help: 'Busy and rate-limited notices not posted because the user had one in that channel within runtime.refusal_notice_interval_secs, by platform and status.',
+    labelNames: ['platform', 'status'] as const,
+    registers: [registry],
+  }));
   const reloads = series(registry, 'agentflow_config_reload_total', () => new Counter({
     name: 'agentflow_config_reload_total',
     help: 'Configuration reloads, by result (ok: swapped in; error: rejected, the last good config stays).',
@@ -60,6 +68,7 @@ export function opsSeries(registry: Registry): OpsSeries {
   }));
   return {
     rateLimited: (scope, flow) => limited.inc({ scope, flow }),
+    refusalNoticeHeld: (platform, status) => held.inc({ platform, status }),
     reload(result, current) {
       reloads.inc({ result });
       generation.set(current);

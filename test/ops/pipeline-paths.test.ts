@@ -6,17 +6,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InboundMessage, OutboundReply, PlatformInstance, SentMessage } from '@aof/api';
-import { loadConfig } from '../../core/config/load-config.js';
+import { MemoryStore } from '@aof/plugin-store-memory';
 import type { ConfigSnapshot } from '../../core/daemon/config-snapshot.js';
 import { createMessagePipeline, type PipelineOptions } from '../../core/daemon/message-pipeline.js';
-import { offlineRouter } from '../../core/daemon/offline-router.js';
+import { RefusalNotices } from '../../core/daemon/refusal-notices.js';
 import { RequestLog } from '../../core/daemon/request-log.js';
 import { RecentRequests } from '../../core/logging/recent-requests.js';
 import { SecretScrubber } from '../../core/logging/secret-scrubber.js';
 import { createMetrics } from '../../core/metrics/metrics.js';
 import type { TaskOutcome } from '../../core/runtime/agent-runtime.js';
 import { recordingLogger } from '../kernel/support.js';
-import { copyDeployment, sample, type Deployment } from './support.js';
+import { copyDeployment, pipelineSnapshot, sample, type Deployment } from './support.js';
 
 function message(text: string, kind: InboundMessage['kind'] = 'message'): InboundMessage {
   return { id: `m-${Math.random()}`, platform: 'local', channel: { id: 'ops', name: 'ops' }, user: { id: 'alice' }, text, kind, receivedAt: Date.now() };
@@ -29,8 +29,7 @@ describe('every pipeline path writes exactly one request line', () => {
   let snapshot: ConfigSnapshot;
   before(async () => {
     deployment = await copyDeployment();
-    const config = await loadConfig(deployment.configPath, { env: {} });
-    snapshot = { config, router: await offlineRouter(config, {}), agents: new Map(config.agents.map((a) => [a.agent.metadata.name, a])), defaultFlow: undefined, generation: 1 };
+    snapshot = await pipelineSnapshot(deployment);
   });
   after(() => deployment.remove());
 
@@ -48,6 +47,7 @@ describe('every pipeline path writes exactly one request line', () => {
       requestLog: new RequestLog(logger, new RecentRequests(), new SecretScrubber()),
       approvals: () => undefined,
       scrub: (text) => text,
+      notices: new RefusalNotices(() => new MemoryStore({ sweepIntervalMs: 60_000 })),
       ...overrides,
     });
     const requestLines = () => logger.lines.filter((line) => line.message === 'request').map((line) => line.fields);

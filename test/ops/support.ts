@@ -4,7 +4,10 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { fixturesDir } from '../helpers/paths.js';
 import { postLocal, startTestDaemon, type LocalReply, type TestDaemon } from '../helpers/daemon.js';
+import { loadConfig } from '../../core/config/load-config.js';
+import type { ConfigSnapshot } from '../../core/daemon/config-snapshot.js';
 import type { DaemonOptions } from '../../core/daemon/daemon.js';
+import { offlineRouter } from '../../core/daemon/offline-router.js';
 
 export const FIXTURE = path.join(fixturesDir, 'ops', 'deployment');
 
@@ -39,6 +42,12 @@ export async function copyDeployment(patch: Json = {}): Promise<Deployment> {
     removeFlow: (file) => rm(path.join(flowsDir, file), { force: true }),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** The deployment's configuration as the message pipeline reads it, routed by the built-in scorers (no plugins loaded). */
+export async function pipelineSnapshot(deployment: Deployment): Promise<ConfigSnapshot> {
+  const config = await loadConfig(deployment.configPath, { env: {} });
+  return { config, router: await offlineRouter(config, {}), agents: new Map(config.agents.map((a) => [a.agent.metadata.name, a])), defaultFlow: undefined, generation: 1 };
 }
 
 function merge(base: Json, patch: Json): Json {

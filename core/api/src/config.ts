@@ -182,6 +182,8 @@ export interface DaemonConfigSpec {
     task_timeout_secs: number;
     max_tasks_per_user: number;
     queue_size: number;
+    /** One busy or rate-limited notice per user and channel in this many seconds (default 30; 0: one per refused message). */
+    refusal_notice_interval_secs?: number;
     /** Live sandbox threads across flows beyond which a flow gets no second thread (default: 4 per core, at least 8). */
     max_sandbox_threads?: number;
     distributed?: boolean;

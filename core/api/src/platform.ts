@@ -32,6 +32,12 @@ export interface PlatformInstance extends Lifecycle {
   approvalModes?: readonly ApprovalMode[];
   /** Reaction names (as in `InboundMessage.reaction.name`) that approve or deny; the first of each is the one posted. */
   approvalReactions?: { approve: readonly string[]; deny: readonly string[] };
+  /**
+   * Every message is answered on its own, whatever the answer (the local platform returns it
+   * as the HTTP response). Otherwise the kernel posts one "busy" or "rate limited" notice per
+   * user and channel per `runtime.refusal_notice_interval_secs`, not one per refused message.
+   */
+  answersEachMessage?: boolean;
 }
 
 /** `reaction`: the message gets the approve and deny reactions added; `button`: it carries two buttons. */

@@ -44,6 +44,8 @@ export const localPlatformPlugin = definePlugin<'platform', LocalPlatformConfig,
     if (token === undefined) deps.logger.info('local platform has no token: answering loopback clients only');
     return {
       platform: 'local',
+      // The reply is the HTTP answer (or the record a client polls for): each message needs its own.
+      answersEachMessage: true,
       async send(reply: OutboundReply): Promise<SentMessage> {
         await replies.record(reply);
         return { messageId: reply.replyTo ?? '', channelId: reply.channelId };
