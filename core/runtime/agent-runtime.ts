@@ -32,6 +32,8 @@ export type { ExecutorFactory } from './flow-pools.js';
 export type { OutcomeStatus, TaskOutcome } from './task-outcome.js';
 
 export const DEFAULT_MAX_THREADS = 2;
+/** Sandbox threads run this many nice steps below the daemon, so agent work cannot starve webhook acks. */
+export const DEFAULT_SANDBOX_NICE = 10;
 /** How long `close()` lets running tasks finish before stopping them. */
 export const DEFAULT_CLOSE_GRACE_MS = 10_000;
 /**
@@ -294,6 +296,7 @@ export class AgentRuntime {
       idleTimeoutMs: (own.idle_timeout_secs ?? defaults.idle_timeout_secs) * 1000,
       maxThreads: own.max_threads ?? DEFAULT_MAX_THREADS,
       permissions: sandboxPermissions(this.#reaches(flow, plan), this.#deps.tools, env),
+      nice: this.#deps.daemon.runtime.sandbox_nice ?? DEFAULT_SANDBOX_NICE,
     };
   }
 

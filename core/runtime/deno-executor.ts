@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeResult } from '../../sandbox/deno-protocol.js';
+import { lowerPriority } from '../../sandbox/node-priority.js';
 import type { TaskRequest, TaskResult } from '../../sandbox/protocol.js';
 import { SandboxFailure, type ExecutorOptions, type SandboxPermissions, type TaskExecutor } from './executor.js';
 
@@ -190,6 +191,8 @@ export function createDenoExecutor(options: ExecutorOptions, config: DenoExecuto
       // without close() leaves running tasks to finish on their own.
       detached: true,
     });
+    // At once, before Deno starts its threads: they and the tools it spawns inherit the main thread's priority.
+    if (child.pid !== undefined) lowerPriority(options.nice ?? 0, child.pid);
     const stdout = collect(child.stdout, MAX_RESULT_BYTES);
     const stderr = collect(child.stderr, MAX_STDERR_BYTES);
     child.stdin.on('error', () => undefined); // A process that dies before reading its request breaks the pipe.

@@ -19,6 +19,8 @@ export interface ExecutorOptions {
   idleTimeoutMs: number;
   maxThreads: number;
   permissions: SandboxPermissions;
+  /** Nice steps below the daemon for the sandbox's threads or processes and their tools (Linux); absent or 0: the daemon's priority. */
+  nice?: number;
 }
 
 /**

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '@aof/api';
 import { Piscina } from 'piscina';
 import type { TaskRequest, TaskResult } from '../../sandbox/protocol.js';
+import type { SandboxWorkerData } from '../../sandbox/worker-entry.js';
 import { SandboxFailure, type ExecutorOptions, type TaskExecutor } from './executor.js';
 
 /** Compiled beside this file: dist/core/runtime -> dist/sandbox. */
@@ -34,6 +35,7 @@ export class PiscinaExecutor implements TaskExecutor {
       execArgv: [],
       // A copy: the Worker reads it once at start, and nothing should reach it later through a shared object.
       env: { ...options.env },
+      workerData: { nice: options.nice ?? 0 } satisfies SandboxWorkerData,
     });
     // A worker that dies between tasks has no task to reject; without a listener the pool's 'error' would crash the daemon.
     this.#pool.on('error', (error: unknown) => {

@@ -21,7 +21,7 @@ const daemon: DeepRequired<DaemonConfig> = {
     agents: { directory: './agents', watch: true, recursive: true },
     flows: { enabled: true, directory: './flows', watch: true, recursive: true },
     routing: { default_agent: 'general-assistant', strict_mode: true, weights: { channel: 100, user: 80, pattern: 60, platform: 40, catch_all: 10 } },
-    runtime: { max_concurrent_tasks: 50, task_timeout_secs: 300, max_tasks_per_user: 5, queue_size: 100, refusal_notice_interval_secs: 30, max_sandbox_threads: 8, distributed: true, task_queue: 'redis' },
+    runtime: { max_concurrent_tasks: 50, task_timeout_secs: 300, max_tasks_per_user: 5, queue_size: 100, refusal_notice_interval_secs: 30, sandbox_nice: 10, max_sandbox_threads: 8, distributed: true, task_queue: 'redis' },
     sandbox: { max_memory_mb: 256, idle_timeout_secs: 30 },
     memory: { max_messages: 50, ttl_secs: 86400 },
     limits: { global: rate, per_organization: rate, per_flow: rate, per_user: rate },

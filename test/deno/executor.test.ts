@@ -86,6 +86,20 @@ test('abort kills a hanging task, and the tool process it started, at once', asy
   });
 });
 
+test('the Deno process and the tools it starts run `nice` steps below the daemon', async () => {
+  const shell = { agent: { tools: ['shell'], toolConfig: { shell: { allowed_binaries: ['sh'] } } } };
+  // Field 19 of /proc/<pid>/stat is the nice value; the command's own process reads its own.
+  const niceOfTool = async (nice: number): Promise<string> => withExecutor(async (executor) => {
+    const result = await run(executor, 'shell sh -c "cut -d \' \' -f 19 /proc/self/stat"', shell);
+    assert.equal(result.status, 'ok', result.reply);
+    return result.reply.trim();
+  }, { nice });
+  const base = os.getPriority();
+  assert.equal(await niceOfTool(4), String(process.platform === 'linux' ? Math.min(19, base + 4) : base));
+  assert.equal(await niceOfTool(0), String(base));
+  assert.equal(os.getPriority(), base, 'the daemon kept its priority');
+});
+
 test('a task that runs out of heap is an out_of_memory failure; the next task runs', async () => {
   await withExecutor(async (executor) => {
     await rejectsWith(run(executor, 'hog', { agent: { tools: ['hog'] }, tools: { hog: fixture('memory-hog-tool.js') } }), 'out_of_memory', /64 MB heap limit/);

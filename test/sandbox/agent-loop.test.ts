@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getPriority } from 'node:os';
 import { afterEach, before, describe, test } from 'node:test';
 import { runTask } from '../../sandbox/agent-loop.js';
 import { createNodeHost } from '../../sandbox/node-host.js';
@@ -66,7 +67,8 @@ for (const format of ['openai', 'anthropic'] as const) {
         ]);
 
         const calls = await log.calls();
-        assert.deepEqual(calls, [{ tool: 'kubectl', argv: ['get', 'pods', '-n', 'staging'], env: { KUBECONFIG: '/flows/staging/kubeconfig' } }]);
+        // In process, nothing lowers the priority: the tool runs at the test's own.
+        assert.deepEqual(calls, [{ tool: 'kubectl', argv: ['get', 'pods', '-n', 'staging'], env: { KUBECONFIG: '/flows/staging/kubeconfig' }, nice: getPriority() }]);
 
         const requests = llm?.requests ?? [];
         assert.equal(requests.length, 2);

@@ -83,6 +83,8 @@ export interface FakeCall {
   tool: string;
   argv: string[];
   env: Record<string, string>;
+  /** The nice value the process ran at. */
+  nice: number;
 }
 
 /** A fresh FAKE_KUBECTL_LOG file; `calls()` reads what the fake CLIs recorded. */

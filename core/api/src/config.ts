@@ -184,6 +184,8 @@ export interface DaemonConfigSpec {
     queue_size: number;
     /** One busy or rate-limited notice per user and channel in this many seconds (default 30; 0: one per refused message). */
     refusal_notice_interval_secs?: number;
+    /** Nice steps below the daemon for sandbox threads, Deno processes and the tools they start (Linux; default 10, 0: the daemon's). */
+    sandbox_nice?: number;
     /** Live sandbox threads across flows beyond which a flow gets no second thread (default: 4 per core, at least 8). */
     max_sandbox_threads?: number;
     distributed?: boolean;
