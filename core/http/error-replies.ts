@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from '@aof/api';
+import { isKubectl, KUBECTL_FALLBACK_MESSAGE } from './kubectl-fallback.js';
 
 /** Every error the server sends has this shape, so clients and platforms parse one thing. */
 export interface ErrorBody {
@@ -27,6 +28,7 @@ const ERROR_NAMES: Readonly<Record<number, string>> = {
  */
 export function installErrorReplies(app: FastifyInstance, logger: Logger): void {
   app.setNotFoundHandler((request, reply) => {
+    if (isKubectl(request)) return reply.code(403).type('text/plain; charset=utf-8').send(KUBECTL_FALLBACK_MESSAGE);
     const body: ErrorBody = { error: 'not_found', message: `route ${request.method} ${request.url.split('?')[0] ?? ''} not found` };
     return reply.code(404).send(body);
   });

@@ -85,6 +85,21 @@ describe('HTTP server', () => {
     assert.deepEqual(response.json(), { error: 'not_found', message: 'route GET /nope not found' });
   });
 
+  it('tells kubectl, which fell back to localhost:8080 for want of a kubeconfig, that this is not a Kubernetes API', async () => {
+    const { app } = serve();
+    // What kubectl 1.32 sends when it has no kubeconfig: a version probe, then discovery.
+    for (const [url, agent] of [['/version?timeout=5s', 'kubectl-dispatcher/v1.0 (linux/amd64)'], ['/api?timeout=32s', 'kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07']]) {
+      const response = await app.inject({ method: 'GET', url, headers: { 'user-agent': agent } });
+      // kubectl prints a 403's text as is: "Error from server (Forbidden): this is the AOF daemon, ..."
+      assert.equal(response.statusCode, 403);
+      assert.match(String(response.headers['content-type']), /^text\/plain/);
+      assert.match(response.body, /not a Kubernetes API server.*context\.kubeconfig/);
+    }
+    // Anyone else, and kubectl on a real route, get what they always got.
+    assert.equal((await app.inject({ method: 'GET', url: '/api', headers: { 'user-agent': 'curl/8.0' } })).statusCode, 404);
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz', headers: { 'user-agent': 'kubectl/v1.32.4' } })).statusCode, 200);
+  });
+
   it('answers an oversized body with a JSON 413', async () => {
     const response = await serve().app.inject({ method: 'POST', url: '/test/echo', payload: { text: 'x'.repeat(1_000) } });
     assert.equal(response.statusCode, 413);
