@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
+import { collapseKlogRepeats } from '@aof/plugin-kubectl';
 import { runTask } from '../../sandbox/agent-loop.js';
 import { createNodeHost } from '../../sandbox/node-host.js';
 import { builtinModules, fakeCliLog, fakePath, makeTask, type BuiltinModules } from '../sandbox/task-fixtures.js';
@@ -43,6 +44,39 @@ test('a non-zero exit surfaces the exit code and stderr', async () => {
   const result = await runTask(makeTask(modules, { message: { text: 'kubectl exit 3' } }), host);
   assert.equal(result.reply, 'kubectl exited with code 3\nstderr:\nerror: kubectl failed as asked');
   assert.equal(result.toolCalls[0]?.exitCode, 3);
+});
+
+test("kubectl's repeated klog errors read as one line and a count; the line that matters stays", async () => {
+  const result = await runTask(makeTask(modules, { message: { text: 'kubectl unreachable' } }), host);
+  const error = 'couldn\'t get current server API group list: Get "https://10.0.0.1:6443/api?timeout=32s": dial tcp 10.0.0.1:6443: i/o timeout';
+  assert.equal(result.reply, [
+    'kubectl exited with code 1',
+    'stderr:',
+    `E1202 10:01:31.590805   16790 memcache.go:265] "Unhandled Error" err="${error}"`,
+    '(the line above repeated 4 more times)',
+    'Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout',
+  ].join('\n'));
+});
+
+test('klog lines collapse only when their messages repeat back to back', () => {
+  const klog = (time: string, message: string): string => `W1202 ${time}   77 reflector.go:561] ${message}`;
+  const stderr = [
+    klog('10:00:00.000001', 'watch failed'),
+    klog('10:00:00.000002', 'watch failed'),
+    klog('10:00:00.000003', 'other'),
+    klog('10:00:00.000004', 'watch failed'),
+    'plain line',
+    'plain line',
+  ].join('\n');
+  assert.equal(collapseKlogRepeats(stderr), [
+    klog('10:00:00.000001', 'watch failed'),
+    '(the line above repeated 1 more time)',
+    klog('10:00:00.000003', 'other'),
+    klog('10:00:00.000004', 'watch failed'),
+    'plain line',
+    'plain line',
+  ].join('\n'));
+  assert.equal(collapseKlogRepeats(''), '');
 });
 
 test('kubectl and helm get the flow namespace unless the call picks one', async () => {

@@ -1,6 +1,8 @@
 import { definePlugin } from '@aof/api';
 import { kubectlSpec } from './spec.js';
 
+export { collapseKlogRepeats } from './klog.js';
+
 export const kubectlPlugin = definePlugin({
   name: 'kubectl',
   kind: 'tool',

@@ -1,5 +1,6 @@
 /** Runs kubectl as an argv array with the flow's env; the sandbox's policy has already checked the call. */
 import { defineToolImpl, readStringArray, spawnToolOutput, withDefaultNamespace } from '@aof/api';
+import { collapseKlogRepeats } from './klog.js';
 import { kubectlSpec } from './spec.js';
 
 export default defineToolImpl({
@@ -13,6 +14,6 @@ export default defineToolImpl({
       maxOutputBytes: ctx.maxOutputBytes,
       signal: ctx.signal,
     });
-    return spawnToolOutput('kubectl', result, ctx.timeoutMs);
+    return spawnToolOutput('kubectl', { ...result, stderr: collapseKlogRepeats(result.stderr) }, ctx.timeoutMs);
   },
 });
