@@ -16,7 +16,7 @@ import {
   type ToolImpl,
   type ToolSpec,
 } from '@aof/api';
-import { deadline } from './deadline.js';
+import { deadline, type Deadline } from './deadline.js';
 import { createPostJson } from './model-http.js';
 import { loadedModelProvider, loadedToolImpl, loadModelProvider, loadToolImpl } from './modules.js';
 import {
@@ -43,11 +43,11 @@ export async function runTask(request: TaskRequest, host: SandboxHost, signal?: 
     return errorResult(typeof taskId === 'string' ? taskId : '', failure, { inputTokens: 0, outputTokens: 0 }, [], undefined);
   }
   const limit = deadline(signal, request.taskTimeoutMs);
-  const run = new TaskRun(request, host, limit.signal);
+  const run = new TaskRun(request, host, limit);
   try {
     return await run.execute();
   } catch (error) {
-    return run.fail(toFailure(error, request, limit.signal, limit.expired));
+    return run.fail(toFailure(error, request, limit));
   } finally {
     limit.dispose();
   }
@@ -61,7 +61,8 @@ class TaskRun {
   constructor(
     private readonly request: TaskRequest,
     private readonly host: SandboxHost,
-    private readonly signal: AbortSignal,
+    /** The task's deadline; its AbortSignal is made only if a provider or tool reads it. */
+    private readonly limit: Deadline,
   ) {
     this.userMessage = { role: 'user', content: request.message.text };
   }
@@ -87,8 +88,8 @@ class TaskRun {
     }
 
     for (let iteration = resume?.iterations ?? 0; iteration < maxIterations; iteration++) {
-      this.signal.throwIfAborted();
-      const response = await this.callModel(model, { ...base, messages: [...messages] }, ctx);
+      this.limit.throwIfAborted();
+      const response = await this.callModel(model, this.withSignal({ ...base, messages: [...messages] }), ctx);
       this.usage.inputTokens += response.usage.inputTokens;
       this.usage.outputTokens += response.usage.outputTokens;
       messages.push(response.toolCalls.length === 0
@@ -117,8 +118,8 @@ class TaskRun {
    */
   private async runCalls(calls: readonly ToolCall[], messages: ChatMessage[], iterations: number, tools: ReadonlyMap<string, ToolImpl>, firstApproved: boolean): Promise<TaskResult | undefined> {
     for (const [index, call] of calls.entries()) {
-      this.signal.throwIfAborted();
-      const outcome = await runToolCall(call, { host: this.host, request: this.request, tools, signal: this.signal }, firstApproved && index === 0);
+      this.limit.throwIfAborted();
+      const outcome = await runToolCall(call, { host: this.host, request: this.request, tools, deadline: this.limit }, firstApproved && index === 0);
       if ('approval' in outcome) return this.suspend(outcome, call, calls.slice(index + 1), messages, iterations);
       messages.push(outcome.message);
       this.toolCalls.push(outcome.record);
@@ -184,23 +185,30 @@ class TaskRun {
     return new Map(impls);
   }
 
-  private modelRequest(modelName: string, tools: ToolSpec[]): Omit<ModelRequest, 'messages'> {
+  private modelRequest(modelName: string, tools: ToolSpec[]): Omit<ModelRequest, 'messages' | 'signal'> {
     const { agent } = this.request;
-    const request: Omit<ModelRequest, 'messages'> = { model: modelName, system: systemPrompt(this.request), tools, signal: this.signal };
+    const request: Omit<ModelRequest, 'messages' | 'signal'> = { model: modelName, system: systemPrompt(this.request), tools };
     if (agent.temperature !== undefined) request.temperature = agent.temperature;
     if (agent.maxTokens !== undefined) request.maxTokens = agent.maxTokens;
     return request;
   }
 
+  /** The request with the task's signal as a getter: made only when the provider reads it. */
+  private withSignal(request: Omit<ModelRequest, 'signal'>): ModelRequest {
+    const limit = this.limit;
+    return Object.defineProperty(request, 'signal', { get: () => limit.signal, enumerable: true }) as ModelRequest;
+  }
+
   private modelContext(provider: string, tools: ReadonlyMap<string, ToolImpl>): ModelContext {
     const { agent, flow } = this.request;
+    const limit = this.limit;
     const timeoutMs = agent.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
     const ctx: ModelContext = {
       host: this.host,
       env: flow.env,
       provider,
       timeoutMs,
-      postJson: createPostJson({ host: this.host, provider, timeoutMs, signal: this.signal }),
+      postJson: createPostJson({ host: this.host, provider, timeoutMs, get signal() { return limit.signal; } }),
       parseCommand: (tool, argv) => tools.get(tool)?.parseCommand?.(argv) ?? { args: argv },
     };
     if (agent.baseUrl !== undefined) ctx.baseUrl = agent.baseUrl;
@@ -213,7 +221,7 @@ class TaskRun {
     try {
       response = await model.complete(request, ctx);
     } catch (error) {
-      if (this.signal.aborted) throw error;
+      if (this.limit.aborted) throw error;
       const kind = isModelError(error) ? error.kind : undefined;
       const message = isModelError(error) ? error.message : `model provider ${ctx.provider} failed: ${errorMessage(error)}`;
       throw new TaskFailure(TaskErrorCode.MODEL_ERROR, message, `Sorry, I could not get an answer: ${message}.`, kind);
@@ -268,13 +276,13 @@ function systemPrompt(request: TaskRequest): string {
   return [request.agent.systemPrompt, context].filter((part) => part !== undefined && part !== '').join('\n\n');
 }
 
-function toFailure(error: unknown, request: TaskRequest, signal: AbortSignal, timedOut: boolean): TaskFailure {
+function toFailure(error: unknown, request: TaskRequest, limit: Deadline): TaskFailure {
   if (error instanceof TaskFailure) return error;
-  if (timedOut) {
+  if (limit.expired) {
     const limit = `${Math.round((request.taskTimeoutMs ?? 0) / 1000)} s`;
     return new TaskFailure(TaskErrorCode.TIMEOUT, `task exceeded its ${limit} time limit`, `Sorry, this took longer than ${limit} and was stopped.`);
   }
-  if (signal.aborted) return new TaskFailure(TaskErrorCode.CANCELLED, 'task was cancelled', 'This request was cancelled.');
+  if (limit.aborted) return new TaskFailure(TaskErrorCode.CANCELLED, 'task was cancelled', 'This request was cancelled.');
   return new TaskFailure(TaskErrorCode.INTERNAL, `sandbox error: ${errorMessage(error)}`, 'Sorry, something went wrong inside the daemon.');
 }
 

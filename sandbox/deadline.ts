@@ -9,11 +9,17 @@
  * work ends early, re-armed when it fires), and a deadline whose parent is another deadline is
  * linked to it directly instead of through an abort listener. A timer and a listener per
  * deadline cost a short task a sixth of its time on a sandbox thread whose code is still cold.
+ * The AbortSignal itself is made on first use: most tasks (the echo tool, the command model)
+ * never read one, and creating it was a tenth of a short task's CPU.
  */
 export interface Deadline {
+  /** Made on first read; aborted at once if the deadline already has. */
   readonly signal: AbortSignal;
+  readonly aborted: boolean;
   /** True when the time ran out (as opposed to the parent aborting). */
   readonly expired: boolean;
+  /** Throws the abort reason, as AbortSignal.throwIfAborted, without making the signal. */
+  throwIfAborted(): void;
   /** Calls `listener` once the signal aborts (at once if it has): a hook without an event listener. */
   onAbort(listener: () => void): void;
   dispose(): void;
@@ -22,12 +28,15 @@ export interface Deadline {
 /** Deadlines by the signal they hand out, so a child deadline finds its parent without a listener. */
 const bySignal = new WeakMap<AbortSignal, Limit>();
 
-export function deadline(parent: AbortSignal | undefined, ms: number | undefined): Deadline {
+/** `parent`: another deadline (linked without a signal) or any AbortSignal. */
+export function deadline(parent: Deadline | AbortSignal | undefined, ms: number | undefined): Deadline {
   return new Limit(parent, ms);
 }
 
 class Limit implements Deadline {
-  readonly #controller = new AbortController();
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #reason: unknown;
   /** `performance.now()` at which it expires (monotonic: a wall-clock step moves no deadline); Infinity without a limit. */
   readonly at: number;
   readonly #ms: number | undefined;
@@ -39,27 +48,51 @@ class Limit implements Deadline {
   #foreignParent: AbortSignal | undefined;
   readonly #onForeignAbort = (): void => this.abort(this.#foreignParent?.reason);
 
-  constructor(parent: AbortSignal | undefined, ms: number | undefined) {
+  constructor(parent: Deadline | AbortSignal | undefined, ms: number | undefined) {
     this.#ms = ms;
     this.at = ms === undefined ? Infinity : performance.now() + ms;
-    bySignal.set(this.#controller.signal, this);
-    if (parent?.aborted) {
-      this.#controller.abort(parent.reason);
-      return;
-    }
-    const own = parent === undefined ? undefined : bySignal.get(parent);
+    const own = parent instanceof Limit ? parent : parent instanceof AbortSignal ? bySignal.get(parent) : undefined;
     if (own !== undefined) {
+      if (own.#aborted) {
+        this.abort(own.#reason);
+        return;
+      }
       this.#parent = own;
       (own.#children ??= new Set()).add(this);
-    } else if (parent !== undefined) {
+    } else if (parent instanceof AbortSignal) {
+      if (parent.aborted) {
+        this.abort(parent.reason);
+        return;
+      }
       this.#foreignParent = parent;
       parent.addEventListener('abort', this.#onForeignAbort, { once: true });
+    } else if (parent !== undefined) {
+      // Another implementation of Deadline: linked through its signal.
+      this.#foreignParent = parent.signal;
+      if (parent.aborted) {
+        this.abort(parent.signal.reason);
+        return;
+      }
+      this.#foreignParent.addEventListener('abort', this.#onForeignAbort, { once: true });
     }
     if (this.at !== Infinity) clock.add(this);
   }
 
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      bySignal.set(this.#controller.signal, this);
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
     return this.#controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  throwIfAborted(): void {
+    if (this.#aborted) throw this.#reason;
   }
 
   get expired(): boolean {
@@ -73,13 +106,16 @@ class Limit implements Deadline {
   }
 
   onAbort(listener: () => void): void {
-    if (this.#controller.signal.aborted) listener();
+    if (this.#aborted) listener();
     else (this.#listeners ??= []).push(listener);
   }
 
   abort(reason: unknown): void {
-    if (this.#disposed || this.#controller.signal.aborted) return;
-    this.#controller.abort(reason);
+    if (this.#disposed || this.#aborted) return;
+    this.#aborted = true;
+    // As AbortController.abort: no reason means an AbortError.
+    this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+    this.#controller?.abort(this.#reason);
     clock.delete(this);
     if (this.#children !== undefined) for (const child of this.#children) child.abort(reason);
     if (this.#listeners !== undefined) for (const listener of this.#listeners) listener();

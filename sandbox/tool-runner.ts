@@ -9,7 +9,7 @@ import { approvalNeed, loadPatternEngine, needsPatternEngine, type ApprovalNeed 
 import { checkToolCall } from './policy.js';
 import type { TaskRequest, ToolCallRecord } from './protocol.js';
 import { errorMessage } from './task-failure.js';
-import { deadline } from './deadline.js';
+import { deadline, type Deadline } from './deadline.js';
 
 /** A tool that ignores its signal still gets this long past its timeout before its result is given up on. */
 const DEADLINE_GRACE_MS = 1_000;
@@ -21,8 +21,8 @@ export interface ToolRunnerContext {
   request: TaskRequest;
   /** Implementations of the agent's tools that have a module on this daemon. */
   tools: ReadonlyMap<string, ToolImpl>;
-  /** The task's signal. */
-  signal: AbortSignal;
+  /** The task's deadline. */
+  deadline: Deadline;
 }
 
 export interface ToolCallOutcome {
@@ -75,13 +75,16 @@ export async function runToolCall(call: ToolCall, ctx: ToolRunnerContext, approv
 async function runWithDeadline(impl: ToolImpl, call: ToolCall, ctx: ToolRunnerContext): Promise<ToolOutput> {
   const { request } = ctx;
   const timeoutMs = request.toolTimeoutMs;
-  const limit = deadline(ctx.signal, timeoutMs);
+  const limit = deadline(ctx.deadline, timeoutMs);
   const toolCtx: ToolContext = {
     host: ctx.host,
     env: request.flow.env,
     config: request.agent.toolConfig[call.name] ?? {},
     flow: flowInfo(request),
-    signal: limit.signal,
+    // Made when the tool reads it: an in-process tool (echo) never does.
+    get signal() {
+      return limit.signal;
+    },
     timeoutMs,
     maxOutputBytes: request.maxOutputBytes,
   };

@@ -93,6 +93,36 @@ describe('deadline', () => {
     assert.ok(disposed.ms < 15_000, `the process lived ${disposed.ms} ms after its only deadline was disposed`);
   });
 
+  it('its signal is made on first read: one read after the abort is already aborted, with the same reason', async () => {
+    const limit = deadline(undefined, 20);
+    assert.equal(limit.aborted, false);
+    limit.throwIfAborted();
+    await sleep(60);
+    assert.equal(limit.aborted, true);
+    let thrown: unknown;
+    assert.throws(() => limit.throwIfAborted(), (error: unknown) => {
+      thrown = error;
+      return (error as DOMException).name === 'TimeoutError';
+    });
+    assert.equal(limit.signal.aborted, true);
+    assert.equal(limit.signal.reason, thrown);
+  });
+
+  it('a deadline inside another deadline follows it with no signal read on either side', async () => {
+    const outer = deadline(undefined, 20);
+    const inner = deadline(outer, 10_000);
+    await sleep(60);
+    assert.equal(inner.aborted, true);
+    assert.equal(inner.expired, false);
+    assert.throws(() => inner.throwIfAborted(), { name: 'TimeoutError' });
+    // Born inside one that has ended: aborted at once.
+    const late = deadline(outer, 10_000);
+    assert.equal(late.aborted, true);
+    assert.equal((late.signal.reason as DOMException).name, 'TimeoutError');
+    late.dispose();
+    inner.dispose();
+  });
+
   it('onAbort hears the abort once, at once when it came already, and never after dispose', async () => {
     const calls: string[] = [];
     const limit = deadline(undefined, 20);
