@@ -89,7 +89,7 @@ class TaskRun {
 
     for (let iteration = resume?.iterations ?? 0; iteration < maxIterations; iteration++) {
       this.limit.throwIfAborted();
-      const response = await this.callModel(model, this.withSignal({ ...base, messages: [...messages] }), ctx);
+      const response = await this.callModel(model, this.roundRequest(base, messages), ctx);
       this.usage.inputTokens += response.usage.inputTokens;
       this.usage.outputTokens += response.usage.outputTokens;
       messages.push(response.toolCalls.length === 0
@@ -193,10 +193,16 @@ class TaskRun {
     return request;
   }
 
-  /** The request with the task's signal as a getter: made only when the provider reads it. */
-  private withSignal(request: Omit<ModelRequest, 'signal'>): ModelRequest {
+  /** The request for one model round, with the task's signal as a getter: made only when the provider reads it. */
+  private roundRequest(base: Omit<ModelRequest, 'messages' | 'signal'>, messages: readonly ChatMessage[]): ModelRequest {
     const limit = this.limit;
-    return Object.defineProperty(request, 'signal', { get: () => limit.signal, enumerable: true }) as ModelRequest;
+    return {
+      ...base,
+      messages: [...messages],
+      get signal() {
+        return limit.signal;
+      },
+    };
   }
 
   private modelContext(provider: string, tools: ReadonlyMap<string, ToolImpl>): ModelContext {
