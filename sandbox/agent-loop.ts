@@ -285,8 +285,8 @@ function systemPrompt(request: TaskRequest): string {
 function toFailure(error: unknown, request: TaskRequest, limit: Deadline): TaskFailure {
   if (error instanceof TaskFailure) return error;
   if (limit.expired) {
-    const limit = `${Math.round((request.taskTimeoutMs ?? 0) / 1000)} s`;
-    return new TaskFailure(TaskErrorCode.TIMEOUT, `task exceeded its ${limit} time limit`, `Sorry, this took longer than ${limit} and was stopped.`);
+    const allowed = `${Math.round((request.taskTimeoutMs ?? 0) / 1000)} s`;
+    return new TaskFailure(TaskErrorCode.TIMEOUT, `task exceeded its ${allowed} time limit`, `Sorry, this took longer than ${allowed} and was stopped.`);
   }
   if (limit.aborted) return new TaskFailure(TaskErrorCode.CANCELLED, 'task was cancelled', 'This request was cancelled.');
   return new TaskFailure(TaskErrorCode.INTERNAL, `sandbox error: ${errorMessage(error)}`, 'Sorry, something went wrong inside the daemon.');

@@ -117,7 +117,7 @@ class Limit implements Deadline {
     this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
     this.#controller?.abort(this.#reason);
     clock.delete(this);
-    if (this.#children !== undefined) for (const child of this.#children) child.abort(reason);
+    if (this.#children !== undefined) for (const child of this.#children) child.abort(this.#reason);
     if (this.#listeners !== undefined) for (const listener of this.#listeners) listener();
   }
 

@@ -115,6 +115,8 @@ describe('deadline', () => {
     assert.equal(inner.aborted, true);
     assert.equal(inner.expired, false);
     assert.throws(() => inner.throwIfAborted(), { name: 'TimeoutError' });
+    // The same reason all the way down, not one made per deadline.
+    assert.equal(inner.signal.reason, outer.signal.reason);
     // Born inside one that has ended: aborted at once.
     const late = deadline(outer, 10_000);
     assert.equal(late.aborted, true);
