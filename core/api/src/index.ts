@@ -1,3 +1,4 @@
+export * from './after-ack.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './logger.js';

@@ -1,5 +1,5 @@
 import { Routes } from 'discord.js';
-import { DEDUPE_TTL_MS, isFirstDelivery, type InboundMessage, type InboundSink, type Logger, type StateStore } from '@aof/api';
+import { AfterAck, DEDUPE_TTL_MS, isFirstDelivery, type InboundMessage, type InboundSink, type Logger, type StateStore } from '@aof/api';
 import { servesGuild, type DiscordSettings } from './config.js';
 import type { DiscordDirectory } from './directory.js';
 import { normalizeDispatch, PLATFORM, type Normalized } from './events.js';
@@ -38,10 +38,13 @@ export interface InboundPipelineOptions {
  */
 export class DiscordInboundPipeline {
   readonly #options: InboundPipelineOptions;
-  readonly #running = new Set<Promise<void>>();
+  readonly #work: AfterAck;
 
   constructor(options: InboundPipelineOptions) {
     this.#options = options;
+    this.#work = new AfterAck((error) => {
+      options.logger.error({ platform: PLATFORM, error: describeError(error) }, 'could not hand a Discord event to the kernel');
+    });
   }
 
   /** A gateway dispatch. Interactions that come this way are acknowledged over REST first. */
@@ -68,16 +71,13 @@ export class DiscordInboundPipeline {
   }
 
   /** Resolves once every dispatched event has been handled (plugin stop waits for it). */
-  async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled(this.#running);
+  idle(): Promise<void> {
+    return this.#work.idle();
   }
 
+  /** Once this turn's acks are out (AfterAck); failures are logged, never thrown. */
   #run(handle: () => Promise<void>): void {
-    const run = handle().catch((error: unknown) => {
-      this.#options.logger.error({ platform: PLATFORM, error: describeError(error) }, 'could not hand a Discord event to the kernel');
-    });
-    this.#running.add(run);
-    void run.finally(() => this.#running.delete(run));
+    void this.#work.run(handle);
   }
 
   async #interaction(body: Fields): Promise<void> {

@@ -1,4 +1,4 @@
-import { isFirstDelivery, type InboundMessage, type InboundSink, type Logger, type StateStore } from '@aof/api';
+import { AfterAck, isFirstDelivery, type InboundMessage, type InboundSink, type Logger, type StateStore } from '@aof/api';
 import type { SlackSettings } from './config.js';
 import { normalizeEventEnvelope, PLATFORM, type Normalized } from './events.js';
 import { teamOf } from './fields.js';
@@ -24,7 +24,7 @@ export class SlackInboundPipeline {
   readonly #store: StateStore;
   readonly #sink: InboundSink;
   readonly #logger: Logger;
-  readonly #running = new Set<Promise<void>>();
+  readonly #work: AfterAck;
 
   constructor(options: { settings: SlackSettings; lookups: SlackLookups; store: StateStore; sink: InboundSink; logger: Logger }) {
     this.#settings = options.settings;
@@ -32,20 +32,19 @@ export class SlackInboundPipeline {
     this.#store = options.store;
     this.#sink = options.sink;
     this.#logger = options.logger;
-  }
-
-  /** Handles a delivery in the background (the caller has acked it); failures are logged, never thrown. */
-  dispatch(delivery: SlackDelivery, meta: DeliveryMeta = {}): void {
-    const run = this.#handle(delivery, meta).catch((error: unknown) => {
+    this.#work = new AfterAck((error) => {
       this.#logger.error({ platform: PLATFORM, err: error }, 'could not hand a Slack event to the kernel');
     });
-    this.#running.add(run);
-    void run.finally(() => this.#running.delete(run));
+  }
+
+  /** Handles a delivery once this turn's acks are out (AfterAck); failures are logged, never thrown. */
+  dispatch(delivery: SlackDelivery, meta: DeliveryMeta = {}): void {
+    void this.#work.run(() => this.#handle(delivery, meta));
   }
 
   /** Resolves once every dispatched delivery has been handled (plugin stop waits for it). */
-  async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled(this.#running);
+  idle(): Promise<void> {
+    return this.#work.idle();
   }
 
   async #handle(delivery: SlackDelivery, meta: DeliveryMeta): Promise<void> {

@@ -1,4 +1,4 @@
-import { isFirstDelivery, type InboundSink, type Logger, type StateStore } from '@aof/api';
+import { AfterAck, isFirstDelivery, type InboundSink, type Logger, type StateStore } from '@aof/api';
 import { PLATFORM, type Normalized } from './chat.js';
 import type { TelegramApi } from './client.js';
 import type { TelegramSettings } from './config.js';
@@ -19,7 +19,9 @@ export class TelegramInboundPipeline {
   readonly #store: StateStore;
   readonly #sink: InboundSink;
   readonly #logger: Logger;
-  readonly #running = new Set<Promise<void>>();
+  readonly #work = new AfterAck((error) => {
+    this.#logger.error({ platform: PLATFORM, error: this.#api.describe(error) }, 'could not hand a Telegram update to the kernel');
+  });
 
   constructor(options: { settings: TelegramSettings; identity: TelegramIdentity; api: TelegramApi; topics: ForumTopics; store: StateStore; sink: InboundSink; logger: Logger }) {
     this.#settings = options.settings;
@@ -31,19 +33,19 @@ export class TelegramInboundPipeline {
     this.#logger = options.logger;
   }
 
-  /** Handles an update; resolves once it is with the kernel. Failures are logged, never thrown. */
+  /**
+   * Handles an update once this turn's acks are out (AfterAck); resolves once it is with the
+   * kernel. Failures are logged with the update's id, never thrown.
+   */
   handle(update: Fields): Promise<void> {
-    const run = this.#handle(update).catch((error: unknown) => {
+    return this.#work.run(() => this.#handle(update).catch((error: unknown) => {
       this.#logger.error({ platform: PLATFORM, update_id: idOf(update.update_id), error: this.#api.describe(error) }, 'could not hand a Telegram update to the kernel');
-    });
-    this.#running.add(run);
-    void run.finally(() => this.#running.delete(run));
-    return run;
+    }));
   }
 
   /** Resolves once every update handed to `handle` has been handled (plugin stop waits for it). */
-  async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled(this.#running);
+  idle(): Promise<void> {
+    return this.#work.idle();
   }
 
   async #handle(update: Fields): Promise<void> {

@@ -1,4 +1,4 @@
-import { isFirstDelivery, type InboundMessage, type InboundSink, type Logger, type StateStore } from '@aof/api';
+import { AfterAck, isFirstDelivery, type InboundMessage, type InboundSink, type Logger, type StateStore } from '@aof/api';
 import type { WhatsAppSettings } from './config.js';
 import { PLATFORM, type Normalized } from './events.js';
 
@@ -19,7 +19,9 @@ export class WhatsAppInboundPipeline {
   readonly #sink: InboundSink;
   readonly #logger: Logger;
   readonly #chatName: ChatNameLookup | undefined;
-  readonly #running = new Set<Promise<void>>();
+  readonly #work = new AfterAck((error) => {
+    this.#logger.error({ platform: PLATFORM, err: error }, 'could not hand a WhatsApp message to the kernel');
+  });
 
   constructor(options: { settings: WhatsAppSettings; store: StateStore; sink: InboundSink; logger: Logger; chatName?: ChatNameLookup }) {
     this.#settings = options.settings;
@@ -29,20 +31,16 @@ export class WhatsAppInboundPipeline {
     this.#chatName = options.chatName;
   }
 
-  /** Handles the items of one delivery in order, in the background; failures are logged, never thrown. */
+  /** Handles the items of one delivery in order, once this turn's acks are out (AfterAck); failures are logged, never thrown. */
   dispatch(items: () => Promise<readonly Normalized[]> | readonly Normalized[]): void {
-    const run = (async () => {
+    void this.#work.run(async () => {
       for (const item of await items()) await this.#handle(item);
-    })().catch((error: unknown) => {
-      this.#logger.error({ platform: PLATFORM, err: error }, 'could not hand a WhatsApp message to the kernel');
     });
-    this.#running.add(run);
-    void run.finally(() => this.#running.delete(run));
   }
 
   /** Resolves once every dispatched delivery has been handled (plugin stop waits for it). */
-  async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled(this.#running);
+  idle(): Promise<void> {
+    return this.#work.idle();
   }
 
   async #handle(item: Normalized): Promise<void> {

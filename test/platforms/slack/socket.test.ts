@@ -134,6 +134,25 @@ describe('Slack Socket Mode', () => {
     assert.deepEqual(button.action, { id: 'WaXA', value: 'click_me_123', messageId: '1548261231.000200' });
   });
 
+  it('acks a delivery that arrives right after another before handling either', async () => {
+    const mention = (eventId: string): Record<string, unknown> => ({ ...JSON.parse(slackFixture('event_callback_app_mention.json')) as Record<string, unknown>, event_id: eventId });
+    // The first one warms the lookups, so handling the next ones needs no I/O at all.
+    emit('events_api', mention('EvWARM00001'));
+    await waitFor('the warm-up mention', () => recording.messages.find((message) => message.id === 'EvWARM00001'));
+    const before = recording.messages.length;
+    // Two envelopes in two callbacks of one event-loop turn, as two sockets' data would come.
+    const handledAtSecondAck = await new Promise<number>((resolve) => {
+      setImmediate(() => emit('events_api', mention('EvBURST0001')));
+      setImmediate(() => client.emit('slack_event', {
+        type: 'events_api', body: mention('EvBURST0002'), retry_num: 0, envelope_id: 'env-burst-2',
+        ack: async () => resolve(recording.messages.length - before),
+      }));
+    });
+    assert.equal(handledAtSecondAck, 0, 'the first delivery was handled before the second was acked');
+    await waitFor('both deliveries', () => recording.messages.find((message) => message.id === 'EvBURST0002'));
+    assert.ok(recording.messages.some((message) => message.id === 'EvBURST0001'));
+  });
+
   it('acks and ignores envelope types it does not handle', async () => {
     const before = recording.messages.length;
     const delivered = emit('hello', {});
