@@ -159,6 +159,7 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
       latencySeconds: latencyMs / 1000,
       tokensUsed: answered.outcome?.tokensUsed ?? 0,
       ...(errorType !== undefined && { errorType }),
+      ...(answered.outcome?.result !== undefined && { toolCalls: answered.outcome.result.toolCalls }),
     });
     options.requestLog.write({
       requestId, message, flow, agent, status, latencyMs,

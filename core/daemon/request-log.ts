@@ -23,6 +23,11 @@ export interface RequestLogEntry {
 
 const MAX_ACTION_LENGTH = 200;
 
+/** Tool calls that failed or were refused: a request can be `ok` (the model answered) while its tools were not. */
+function failedTools(outcome: TaskOutcome | undefined): number {
+  return outcome?.result?.toolCalls.filter((call) => !call.ok).length ?? 0;
+}
+
 /** What the agent did, in the seed's log format: the first tool call as a command line, else "reply". */
 export function actionOf(outcome: TaskOutcome | undefined): string {
   const call = outcome?.result?.toolCalls[0];
@@ -48,6 +53,7 @@ export class RequestLog {
 
   write(entry: RequestLogEntry): void {
     const { message, outcome } = entry;
+    const toolsFailed = failedTools(outcome);
     const line: Record<string, unknown> = {
       request_id: entry.requestId,
       flow: entry.flow?.flow.metadata.name ?? null,
@@ -63,6 +69,7 @@ export class RequestLog {
       ...(entry.reason !== undefined && { reason: entry.reason }),
       ...(entry.limit !== undefined && { limit: entry.limit }),
       ...(entry.notice !== undefined && { notice: entry.notice }),
+      ...(toolsFailed > 0 && { tools_failed: toolsFailed }),
       ...(outcome?.errorCode !== undefined && { error_code: outcome.errorCode }),
     };
     this.#logger.info(line, 'request');

@@ -11,6 +11,15 @@ export interface RequestSample {
   tokensUsed: number;
   /** Set when the request failed: timeout, crashed, model_error, ... */
   errorType?: string;
+  /** The tool calls the agent made (TaskResult.toolCalls), whatever became of the request. */
+  toolCalls?: readonly ToolCallSample[];
+}
+
+export interface ToolCallSample {
+  name: string;
+  ok: boolean;
+  /** Set when policy refused the call; its name is then whatever the model asked for. */
+  refused?: string;
 }
 
 export interface RequestSeries {
@@ -37,6 +46,12 @@ export function requestSeries(registry: Registry): RequestSeries {
     labelNames: ['flow', 'error_type'],
     registers: [registry],
   });
+  const toolCalls = new Counter({
+    name: 'agentflow_tool_calls_total',
+    help: 'Tool calls by flow, tool and result (ok, failed: ran and failed, refused: stopped by policy; refused calls carry no tool name, the model may have made it up).',
+    labelNames: ['flow', 'tool', 'result'],
+    registers: [registry],
+  });
   const tokens = new Counter({
     name: 'agentflow_tokens_used_total',
     help: 'Model tokens used, by flow and organization.',
@@ -49,6 +64,13 @@ export function requestSeries(registry: Registry): RequestSeries {
       latency.observe({ flow: sample.flow, agent: sample.agent }, sample.latencySeconds);
       if (sample.errorType !== undefined) errors.inc({ flow: sample.flow, error_type: sample.errorType });
       if (sample.tokensUsed > 0) tokens.inc({ flow: sample.flow, organization: sample.organization }, sample.tokensUsed);
+      for (const call of sample.toolCalls ?? []) {
+        // Only calls policy let through name a tool the agent has: the label stays bounded.
+        const labels = call.refused !== undefined
+          ? { flow: sample.flow, tool: '', result: 'refused' }
+          : { flow: sample.flow, tool: call.name, result: call.ok ? 'ok' : 'failed' };
+        toolCalls.inc(labels);
+      }
     },
   };
 }

@@ -114,6 +114,22 @@ describe('metrics and request logs after traffic', () => {
     const raw = t.rawLog();
     for (const secret of [FLOW_SECRET, LOCAL_TOKEN, LLM_KEY, 'xoxb-not-configured-0042']) assert.ok(!raw.includes(secret), `the log holds no ${secret}`);
   });
+
+  it('counts tool calls by result, and a request line says how many tools failed', async () => {
+    const count = (text: string, tool: string, result: string): number => sample(text, 'agentflow_tool_calls_total', { flow: 'ops-flow', tool, result }) ?? 0;
+    const before = await metricsText(t.url);
+    const ok = await post('ops', 'tina', 'kubectl get pods');
+    const failed = await post('ops', 'tina', 'kubectl exit 3');
+    const refused = await post('ops', 'tina', 'kubectl get pods --kubeconfig /etc/other/kubeconfig');
+    const after = await metricsText(t.url);
+    assert.equal(count(after, 'kubectl', 'ok') - count(before, 'kubectl', 'ok'), 1);
+    assert.equal(count(after, 'kubectl', 'failed') - count(before, 'kubectl', 'failed'), 1);
+    assert.equal(count(after, '', 'refused') - count(before, '', 'refused'), 1);
+    const line = (id: unknown) => requestLines(t).find((l) => l.request_id === id);
+    // The command model's answer is the tool's output: the request is `ok`, its tool is not.
+    assert.deepEqual([ok, failed, refused].map((r) => [r.body.status, line(r.body.request_id)?.tools_failed]), [['ok', undefined], ['ok', 1], ['ok', 1]]);
+    assert.match(String(refused.body.reply), /Refused by policy/);
+  });
 });
 
 describe('log format and level', () => {
