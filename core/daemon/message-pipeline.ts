@@ -118,18 +118,23 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
     }
   }
 
-  /** True when the user was told of this kind of refusal in this channel a moment ago: the notice is not posted again. */
-  async function holdNotice(handling: Handling, answered: Answer): Promise<boolean> {
+  /**
+   * What becomes of a refusal notice: `held` when the user was told of this kind of refusal in
+   * this channel a moment ago, `first` when it is posted and the next ones will be held for
+   * `intervalSecs`, `posted` when it is posted like any answer.
+   */
+  async function noticeFate(handling: Handling, answered: Answer): Promise<{ fate: 'held' | 'first' | 'posted'; intervalSecs: number }> {
     const { message, requestId, snapshot } = handling;
-    if (!RefusalNotices.foldable(message, answered.status)) return false;
-    if (options.platforms().get(message.platform)?.answersEachMessage === true) return false;
     const intervalSecs = snapshot.config.daemon.spec.runtime.refusal_notice_interval_secs ?? DEFAULT_REFUSAL_NOTICE_INTERVAL_SECS;
+    const posted = { fate: 'posted' as const, intervalSecs };
+    if (intervalSecs <= 0 || !RefusalNotices.foldable(message, answered.status)) return posted;
+    if (options.platforms().get(message.platform)?.answersEachMessage === true) return posted;
     try {
-      return !(await options.notices.claim(message, answered.status, intervalSecs * 1000));
+      return { fate: await options.notices.claim(message, answered.status, intervalSecs * 1000) ? 'first' : 'held', intervalSecs };
     } catch (error) {
       // Better one notice too many than a refusal nobody hears of.
       logger.warn({ request_id: requestId, err: error }, 'could not check for an earlier refusal notice; posting this one');
-      return false;
+      return posted;
     }
   }
 
@@ -142,8 +147,11 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
       logger.error({ request_id: requestId, err: error }, 'message handling failed');
       answered = { status: 'error', reply: INTERNAL_ERROR_REPLY, errorType: 'internal' };
     }
-    const held = answered.delivered === undefined && await holdNotice(handling, answered);
+    const notice = answered.delivered === undefined ? await noticeFate(handling, answered) : undefined;
+    const held = notice?.fate === 'held';
     if (held) metrics.refusalNoticeHeld(message.platform, answered.status);
+    // The first notice says why the next ones will not come, so the silence that follows makes sense.
+    if (notice?.fate === 'first') answered = { ...answered, reply: `${answered.reply}\n${heldNoticesHint(notice.intervalSecs)}` };
     const delivered = answered.delivered ?? (held || await deliver(handling, answered, Date.now() - message.receivedAt));
     const status = delivered ? answered.status : 'reply_failed';
     const latencyMs = Date.now() - message.receivedAt;
@@ -220,4 +228,8 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
     },
     inFlight: () => running.size,
   };
+}
+
+function heldNoticesHint(intervalSecs: number): string {
+  return `(Messages you send here in the next ${intervalSecs} s get no separate notice; send them again later.)`;
 }

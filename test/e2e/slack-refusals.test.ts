@@ -49,6 +49,8 @@ describe('Slack refusal notices through the daemon', () => {
     const answer = posts.find((post) => POD_TABLE.test(post.text));
     const notice = posts.find((post) => /rate limit/i.test(post.text));
     assert.ok(answer !== undefined && notice !== undefined);
+    // It says why the third mention gets no notice of its own.
+    assert.match(notice.text, /next 30 s get no separate notice/);
     // Each in the thread of the mention it answers, all three threads distinct.
     assert.equal(new Set(threads).size, 3);
     assert.ok(threads.includes(String(answer.thread)) && threads.includes(String(notice.thread)));
