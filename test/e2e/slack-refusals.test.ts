@@ -30,7 +30,7 @@ describe('Slack refusal notices through the daemon', () => {
     await api?.close();
   });
 
-  it('three mentions over a limit of one a minute: one answer, one rate-limit notice, one notice held', async () => {
+  it('three mentions over a limit of one an hour: one answer, one rate-limit notice, one notice held', async () => {
     const threads: string[] = [];
     for (let i = 0; i < 3; i++) {
       const event = messageEvent({ type: 'app_mention', channel: PRODUCTION, user: USER, text: `<@${BOT_USER_ID}> ${COMMAND}` });
