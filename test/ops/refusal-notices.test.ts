@@ -152,10 +152,10 @@ describe('refusal notices', () => {
     const store = new MemoryStore({ sweepIntervalMs: 60_000 });
     const notices = new RefusalNotices(() => store);
     const m = message('alice');
-    assert.equal(await notices.claim(m, 'busy', 50), true);
-    assert.equal(await notices.claim(m, 'busy', 50), false);
-    assert.equal(await notices.claim(m, 'rate_limited', 50), true);
-    await sleep(80);
-    assert.equal(await notices.claim(m, 'busy', 50), true);
+    assert.equal(await notices.claim(m, 'busy', 300), true);
+    assert.equal(await notices.claim(m, 'busy', 300), false);
+    assert.equal(await notices.claim(m, 'rate_limited', 300), true);
+    await sleep(400);
+    assert.equal(await notices.claim(m, 'busy', 300), true);
   });
 });
