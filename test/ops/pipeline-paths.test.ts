@@ -5,24 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { InboundMessage, OutboundReply, PlatformInstance, SentMessage } from '@aof/api';
-import { MemoryStore } from '@aof/plugin-store-memory';
+import type { InboundMessage, PlatformInstance } from '@aof/api';
 import type { ConfigSnapshot } from '../../core/daemon/config-snapshot.js';
-import { createMessagePipeline, type PipelineOptions } from '../../core/daemon/message-pipeline.js';
-import { RefusalNotices } from '../../core/daemon/refusal-notices.js';
-import { RequestLog } from '../../core/daemon/request-log.js';
-import { RecentRequests } from '../../core/logging/recent-requests.js';
-import { SecretScrubber } from '../../core/logging/secret-scrubber.js';
-import { createMetrics } from '../../core/metrics/metrics.js';
-import type { TaskOutcome } from '../../core/runtime/agent-runtime.js';
-import { recordingLogger } from '../kernel/support.js';
+import type { PipelineOptions } from '../../core/daemon/message-pipeline.js';
+import { fakePipeline } from './pipeline-harness.js';
 import { copyDeployment, pipelineSnapshot, sample, type Deployment } from './support.js';
 
 function message(text: string, kind: InboundMessage['kind'] = 'message'): InboundMessage {
   return { id: `m-${Math.random()}`, platform: 'local', channel: { id: 'ops', name: 'ops' }, user: { id: 'alice' }, text, kind, receivedAt: Date.now() };
 }
-
-const okOutcome = (requestId: string): TaskOutcome => ({ requestId, status: 'ok', reply: 'done', latencyMs: 1, queuedMs: 0, tokensUsed: 0 });
 
 describe('every pipeline path writes exactly one request line', () => {
   let deployment: Deployment;
@@ -33,26 +24,7 @@ describe('every pipeline path writes exactly one request line', () => {
   });
   after(() => deployment.remove());
 
-  function pipeline(overrides: Partial<PipelineOptions>, sent: OutboundReply[] = []) {
-    const logger = recordingLogger();
-    const metrics = createMetrics();
-    const platform: PlatformInstance = { platform: 'local', send: async (reply): Promise<SentMessage> => { sent.push(reply); return { messageId: '1', channelId: reply.channelId }; } };
-    const created = createMessagePipeline({
-      snapshot: () => snapshot,
-      runtime: { run: async (submission) => okOutcome(submission.requestId) },
-      limits: { admit: async () => ({ allowed: true }), recordTokens: async () => undefined },
-      platforms: () => new Map([['local', platform]]),
-      metrics,
-      logger,
-      requestLog: new RequestLog(logger, new RecentRequests(), new SecretScrubber()),
-      approvals: () => undefined,
-      scrub: (text) => text,
-      notices: new RefusalNotices(() => new MemoryStore({ sweepIntervalMs: 60_000 })),
-      ...overrides,
-    });
-    const requestLines = () => logger.lines.filter((line) => line.message === 'request').map((line) => line.fields);
-    return { pipeline: created, logger, metrics, requestLines, sent };
-  }
+  const pipeline = (overrides: Partial<PipelineOptions>) => fakePipeline(snapshot, overrides);
 
   it('a reply the platform cannot deliver: reply_failed', async () => {
     const failing: PlatformInstance = { platform: 'local', send: () => Promise.reject(new Error('chat API is down')) };

@@ -6,17 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InboundMessage, OutboundReply, PlatformInstance, SentMessage, StateStore } from '@aof/api';
+import type { InboundMessage, StateStore } from '@aof/api';
 import { MemoryStore } from '@aof/plugin-store-memory';
 import type { ConfigSnapshot } from '../../core/daemon/config-snapshot.js';
-import { createMessagePipeline } from '../../core/daemon/message-pipeline.js';
 import { RefusalNotices } from '../../core/daemon/refusal-notices.js';
-import { RequestLog } from '../../core/daemon/request-log.js';
-import { RecentRequests } from '../../core/logging/recent-requests.js';
-import { SecretScrubber } from '../../core/logging/secret-scrubber.js';
-import { createMetrics } from '../../core/metrics/metrics.js';
 import type { TaskOutcome } from '../../core/runtime/agent-runtime.js';
-import { recordingLogger } from '../kernel/support.js';
+import { fakePipeline } from './pipeline-harness.js';
 import { copyDeployment, pipelineSnapshot, sample, type Deployment } from './support.js';
 
 const BUSY_REPLY = 'AOF is busy right now (50 tasks running, queue full). Please try again in a minute.';
@@ -51,23 +46,11 @@ describe('refusal notices', () => {
   }
 
   function pipeline(setup: Setup = {}) {
-    const logger = recordingLogger();
-    const metrics = createMetrics();
-    const sent: OutboundReply[] = [];
-    const platform: PlatformInstance = {
-      platform: 'local',
-      ...(setup.answersEachMessage === true && { answersEachMessage: true }),
-      send: async (reply): Promise<SentMessage> => {
-        sent.push(reply);
-        return { messageId: String(sent.length), channelId: reply.channelId };
-      },
-    };
-    const store = setup.store ?? new MemoryStore({ sweepIntervalMs: 60_000 });
     const runtime = { ...snapshot.config.daemon.spec.runtime, ...(setup.intervalSecs !== undefined && { refusal_notice_interval_secs: setup.intervalSecs }) };
     const current: ConfigSnapshot = { ...snapshot, config: { ...snapshot.config, daemon: { ...snapshot.config.daemon, spec: { ...snapshot.config.daemon.spec, runtime } } } };
     const status = setup.status ?? 'busy';
-    const created = createMessagePipeline({
-      snapshot: () => current,
+    const store = setup.store ?? new MemoryStore({ sweepIntervalMs: 60_000 });
+    const { pipeline: created, ...rest } = fakePipeline(current, {
       runtime: { run: async (submission) => outcome(submission.requestId, status, status === 'ok' ? 'pods: 3 running' : BUSY_REPLY) },
       limits: {
         admit: async () => setup.rateLimited === true
@@ -75,20 +58,13 @@ describe('refusal notices', () => {
           : { allowed: true },
         recordTokens: async () => undefined,
       },
-      platforms: () => new Map([['local', platform]]),
-      metrics,
-      logger,
-      requestLog: new RequestLog(logger, new RecentRequests(), new SecretScrubber()),
-      approvals: () => undefined,
-      scrub: (text) => text,
       notices: new RefusalNotices(() => store),
-    });
+    }, setup.answersEachMessage === true ? { answersEachMessage: true } : {});
     const send = async (...messages: InboundMessage[]): Promise<void> => {
       for (const m of messages) await created.submit(m);
       await created.idle();
     };
-    const requestLines = () => logger.lines.filter((line) => line.message === 'request').map((line) => line.fields);
-    return { send, sent, metrics, logger, requestLines };
+    return { send, ...rest };
   }
 
   it('posts one busy notice per user and channel, and logs every refused message', async () => {
