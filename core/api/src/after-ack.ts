@@ -4,18 +4,18 @@
  * any of them is normalized, routed and run: an ack never waits behind the kernel's work for the
  * deliveries read just before it. `idle()` lets the plugin's stop wait for all of it.
  */
-export class AfterAck {
+export class AfterAck<Item = void> {
   readonly #running = new Set<Promise<void>>();
-  readonly #onError: (error: unknown) => void;
+  readonly #onError: (error: unknown, item: Item) => void;
 
-  /** `onError` hears every failure of the work (logs it); nothing is thrown to the caller. */
-  constructor(onError: (error: unknown) => void) {
+  /** `onError` hears every failure of the work, with the item `run` was given (to log its id); nothing is thrown to the caller. */
+  constructor(onError: (error: unknown, item: Item) => void) {
     this.#onError = onError;
   }
 
   /** Starts `work` once this turn is over; resolves when it has finished (or failed and was reported). */
-  run(work: () => Promise<void>): Promise<void> {
-    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch((error: unknown) => this.#onError(error));
+  run(work: () => Promise<void>, item: Item): Promise<void> {
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch((error: unknown) => this.#onError(error, item));
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));
     return run;

@@ -19,8 +19,8 @@ export class TelegramInboundPipeline {
   readonly #store: StateStore;
   readonly #sink: InboundSink;
   readonly #logger: Logger;
-  readonly #work = new AfterAck((error) => {
-    this.#logger.error({ platform: PLATFORM, error: this.#api.describe(error) }, 'could not hand a Telegram update to the kernel');
+  readonly #work = new AfterAck<Fields>((error, update) => {
+    this.#logger.error({ platform: PLATFORM, update_id: idOf(update.update_id), error: this.#api.describe(error) }, 'could not hand a Telegram update to the kernel');
   });
 
   constructor(options: { settings: TelegramSettings; identity: TelegramIdentity; api: TelegramApi; topics: ForumTopics; store: StateStore; sink: InboundSink; logger: Logger }) {
@@ -38,9 +38,7 @@ export class TelegramInboundPipeline {
    * kernel. Failures are logged with the update's id, never thrown.
    */
   handle(update: Fields): Promise<void> {
-    return this.#work.run(() => this.#handle(update).catch((error: unknown) => {
-      this.#logger.error({ platform: PLATFORM, update_id: idOf(update.update_id), error: this.#api.describe(error) }, 'could not hand a Telegram update to the kernel');
-    }));
+    return this.#work.run(() => this.#handle(update), update);
   }
 
   /** Resolves once every update handed to `handle` has been handled (plugin stop waits for it). */

@@ -25,15 +25,15 @@ describe('AfterAck', () => {
     assert.deepEqual(order, ['ack a', 'ack b', 'handle a', 'handle b']);
   });
 
-  it('hands a failure to the error hook, resolves run, and keeps going', async () => {
-    const errors: unknown[] = [];
-    const work = new AfterAck((error) => errors.push(error));
-    await work.run(() => Promise.reject(new Error('kernel down')));
+  it('hands a failure to the error hook with the item it ran for, resolves run, and keeps going', async () => {
+    const errors: Array<[string, string]> = [];
+    const work = new AfterAck<string>((error, item) => errors.push([item, (error as Error).message]));
+    await work.run(() => Promise.reject(new Error('kernel down')), 'update 41');
     let ran = false;
     await work.run(async () => {
       ran = true;
-    });
-    assert.deepEqual(errors.map((error) => (error as Error).message), ['kernel down']);
+    }, 'update 42');
+    assert.deepEqual(errors, [['update 41', 'kernel down']]);
     assert.equal(ran, true);
   });
 
