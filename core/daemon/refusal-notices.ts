@@ -28,10 +28,10 @@ export class RefusalNotices {
 
   /**
    * True when this notice should be posted: the first for this user, channel and status in
-   * `intervalMs` (0: every one). Rejects when the store does; the caller then posts it.
+   * `intervalMs` (> 0; the pipeline posts every notice without asking when the interval is 0).
+   * Rejects when the store does; the caller then posts it.
    */
   async claim(message: InboundMessage, status: string, intervalMs: number): Promise<boolean> {
-    if (intervalMs <= 0) return true;
     const key = `notice:${JSON.stringify([message.platform, message.workspace ?? '', message.channel.id, message.user.id, status])}`;
     return this.#store().set(key, '1', { ttlMs: intervalMs, ifAbsent: true });
   }
