@@ -30,7 +30,8 @@ const bySignal = new WeakMap<AbortSignal, Limit>();
 
 /** `parent`: another deadline (linked without a signal) or any AbortSignal. */
 export function deadline(parent: Deadline | AbortSignal | undefined, ms: number | undefined): Deadline {
-  return new Limit(parent, ms);
+  // Every Deadline is a Limit: this function is the only maker of either.
+  return new Limit(parent as Limit | AbortSignal | undefined, ms);
 }
 
 class Limit implements Deadline {
@@ -48,10 +49,11 @@ class Limit implements Deadline {
   #foreignParent: AbortSignal | undefined;
   readonly #onForeignAbort = (): void => this.abort(this.#foreignParent?.reason);
 
-  constructor(parent: Deadline | AbortSignal | undefined, ms: number | undefined) {
+  constructor(parent: Limit | AbortSignal | undefined, ms: number | undefined) {
     this.#ms = ms;
     this.at = ms === undefined ? Infinity : performance.now() + ms;
-    const own = parent instanceof Limit ? parent : parent instanceof AbortSignal ? bySignal.get(parent) : undefined;
+    // A signal may be one a Limit handed out (linked directly) or a foreign one (through a listener).
+    const own = parent instanceof AbortSignal ? bySignal.get(parent) : parent;
     if (own !== undefined) {
       if (own.#aborted) {
         this.abort(own.#reason);
@@ -66,14 +68,6 @@ class Limit implements Deadline {
       }
       this.#foreignParent = parent;
       parent.addEventListener('abort', this.#onForeignAbort, { once: true });
-    } else if (parent !== undefined) {
-      // Another implementation of Deadline: linked through its signal.
-      this.#foreignParent = parent.signal;
-      if (parent.aborted) {
-        this.abort(parent.signal.reason);
-        return;
-      }
-      this.#foreignParent.addEventListener('abort', this.#onForeignAbort, { once: true });
     }
     if (this.at !== Infinity) clock.add(this);
   }
