@@ -29,6 +29,7 @@ export async function forkServer(module: string, env: Record<string, string> = {
   const child = fork(fileURLToPath(new URL(`./servers/${module}.js`, import.meta.url)), [], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    execArgv: nodeArgs('BENCH_SERVER_NODE_ARGS'),
   });
   const port = await new Promise<number>((resolve, reject) => {
     let stderr = '';
@@ -67,7 +68,7 @@ export async function stubStats(stub: ServerChild): Promise<Record<string, numbe
 export async function spawnDaemon(config: string, logFile: string, env: Record<string, string>): Promise<ServerChild> {
   const port = await freePort();
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...daemonNodeArgs(), path.join(repoRoot, 'core', 'main.js'), '--config', config, '--port', String(port)], {
+  const child = spawn(process.execPath, [...nodeArgs('BENCH_DAEMON_NODE_ARGS'), path.join(repoRoot, 'core', 'main.js'), '--config', config, '--port', String(port)], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', log, 'inherit'],
@@ -88,8 +89,9 @@ export async function spawnDaemon(config: string, logFile: string, env: Record<s
 }
 
 /** `BENCH_DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles the daemon under the load (Node refuses --cpu-prof in NODE_OPTIONS). */
-function daemonNodeArgs(): string[] {
-  return (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+/** Extra node flags for the daemon (`BENCH_DAEMON_NODE_ARGS`) or the other servers (`BENCH_SERVER_NODE_ARGS`), e.g. `--cpu-prof`. */
+function nodeArgs(variable: string): string[] {
+  return (process.env[variable] ?? '').split(' ').filter((arg) => arg !== '');
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

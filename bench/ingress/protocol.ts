@@ -32,6 +32,8 @@ export type ChildMessage = ReadyMessage | StatsMessage;
 export function announceReady(port: number): void {
   const message: ReadyMessage = { type: 'ready', port };
   process.send?.(message);
+  // Exit normally on the benchmark's SIGTERM, so flags such as --cpu-prof get to write their files.
+  process.once('SIGTERM', () => process.exit(0));
 }
 
 /** The env every server child reads its settings from. */

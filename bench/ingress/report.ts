@@ -1,10 +1,13 @@
 /** The ingress benchmark's printed report: machine, table, ratios and the target, in Markdown. */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import type { LoadResult } from './slack-load.js';
+import type { CpuPerAck } from './thread-cpu.js';
 
 export interface Row {
   name: string;
   result: LoadResult;
+  /** The server's CPU per ack in µs (main thread, whole process), where /proc tells. */
+  cpu?: CpuPerAck;
 }
 
 export function machineLine(): string {
@@ -16,11 +19,12 @@ const number = (value: number, digits = 0): string => value.toLocaleString('en-U
 
 export function table(rows: readonly Row[]): string {
   const lines = [
-    '| server | acks/s | p50 ms | p99 ms | acks | errors | non-2xx |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| server | acks/s | p50 ms | p99 ms | acks | errors | non-2xx | CPU µs/ack: main thread | whole process |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const { name, result } of rows) {
-    lines.push(`| ${name} | ${number(result.acksPerSec)} | ${number(result.p50Ms, 2)} | ${number(result.p99Ms, 2)} | ${number(result.acks)} | ${result.errors} | ${result.non2xx} |`);
+  for (const { name, result, cpu } of rows) {
+    const cpuCells = cpu === undefined ? '– | –' : `${number(cpu.mainUs)} | ${number(cpu.processUs)}`;
+    lines.push(`| ${name} | ${number(result.acksPerSec)} | ${number(result.p50Ms, 2)} | ${number(result.p99Ms, 2)} | ${number(result.acks)} | ${result.errors} | ${result.non2xx} | ${cpuCells} |`);
   }
   return lines.join('\n');
 }

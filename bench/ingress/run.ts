@@ -2,9 +2,10 @@
  * `npm run bench:ingress`: signed Slack events acknowledged per second, and the ack's p50/p99,
  * for the AOF daemon against a bare Fastify route doing the same signature check, a bare Bolt
  * app and the Chat SDK. Every server runs alone in its own process while autocannon (this
- * process) loads it; a local stub stands in for the Slack Web API (its own process too). Three
+ * process) loads it; a local stub stands in for the Slack Web API (its own process too). Four
  * more scenarios split the daemon's ack from the work behind it: events it drops right after the
- * ack, and mentions at a steady 100/s instead of a flood (bare Fastify alongside).
+ * ack, a Bolt app that answers each mention as the daemon does, and mentions at a steady 100/s
+ * instead of a flood (bare Fastify alongside).
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { forkServer, repoRoot, spawnDaemon, stubStats, type ServerChild } from './children.js';
 import { SLACK_APP } from './protocol.js';
 import { machineLine, table, verdict, type Row } from './report.js';
+import { cpuPerAck, cpuSample } from './thread-cpu.js';
 import { DeliveryPool, runLoad, runPaced, type EventKind, type LoadResult } from './slack-load.js';
 
 const CONNECTIONS = 50;
@@ -53,6 +55,7 @@ const COMPARED: readonly Scenario[] = [
 
 const DIAGNOSTICS: readonly Scenario[] = [
   { name: 'AOF daemon, bot messages (dropped after the ack)', path: '/webhooks/slack', start: startDaemon, daemon: true, events: 'bot-message' },
+  { name: 'Bolt (HTTPReceiver), answering each mention (say)', path: '/slack/events', start: (stubUrl) => forkServer('bolt-app', { BENCH_SLACK_API_URL: stubUrl, BENCH_BOLT_ANSWER: '1' }) },
   { name: `AOF daemon, mentions at ${STEADY_RATE}/s`, path: '/webhooks/slack', start: startDaemon, daemon: true, ratePerSec: STEADY_RATE },
   { name: `bare Fastify + HMAC, mentions at ${STEADY_RATE}/s`, path: '/webhooks/slack', start: () => forkServer('fastify-bare'), ratePerSec: STEADY_RATE },
 ];
@@ -94,7 +97,9 @@ async function measure(scenario: Scenario, stub: ServerChild, stubUrl: string, l
     const warmup = await load(warmupPool, WARMUP_SECS);
     // Signed now, so timestamps are fresh, and sized from the warm-up's rate with room to spare.
     const pool = new DeliveryPool(Math.ceil(warmup.acksPerSec * DURATION_SECS * 2) + 1_000, scenario.events);
+    const cpuBefore = cpuSample(server.child.pid);
     const result = await load(pool, DURATION_SECS);
+    const cpu = cpuPerAck(cpuBefore, cpuSample(server.child.pid), result.acks);
     const late = warmupPool.signedLate + pool.signedLate;
     if (late > 0) notes.push(`${late} deliveries were signed during the load (the pre-signed pool ran out)`);
     if (scenario.daemon === true) {
@@ -102,7 +107,7 @@ async function measure(scenario: Scenario, stub: ServerChild, stubUrl: string, l
       notes.push(`acked ${warmup.acks + result.acks} events (warm-up included); request log lines by status, ${settledMs} ms after the load: ${JSON.stringify(byStatus)}`);
     }
     notes.push(`Web API stub calls: ${JSON.stringify(diff(await stubStats(stub), callsBefore))}`);
-    return { row: { name: scenario.name, result }, notes };
+    return { row: { name: scenario.name, result, ...(cpu !== undefined && { cpu }) }, notes };
   } finally {
     await server.stop();
   }
@@ -118,7 +123,7 @@ async function runAll(scenarios: readonly Scenario[], stub: ServerChild, stubUrl
     if (!selected(scenario)) continue;
     const { row, notes } = await measure(scenario, stub, stubUrl, `${logPrefix}-${index}.log`);
     rows.push(row);
-    console.log(`${row.name}: ${Math.round(row.result.acksPerSec)} acks/s, p50 ${row.result.p50Ms.toFixed(2)} ms, p99 ${row.result.p99Ms.toFixed(2)} ms`);
+    console.log(`${row.name}: ${Math.round(row.result.acksPerSec)} acks/s, p50 ${row.result.p50Ms.toFixed(2)} ms, p99 ${row.result.p99Ms.toFixed(2)} ms${row.cpu === undefined ? '' : `, CPU per ack ${Math.round(row.cpu.mainUs)} µs main thread / ${Math.round(row.cpu.processUs)} µs process`}`);
     for (const note of notes) console.log(`  ${note}`);
   }
   return rows;
