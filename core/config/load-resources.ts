@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, type LoadedAgent, type LoadedFlow } from '@aof/api';
+import { foldChats } from './fold-chats.js';
 import { EVERY_PLATFORM } from './platforms.js';
 import type { ConfigProblem } from './problems.js';
 import { readResources, type AgentDocument, type FlowDocument } from './read-resources.js';
@@ -42,7 +43,7 @@ export async function loadResourceFiles(paths: string[], options: { env?: Env } 
 /** `index` is the position in load order: routing gives ties to the lower one. */
 export function toLoadedFlows(documents: readonly FlowDocument[]): LoadedFlow[] {
   return documents.map((d, index) => ({
-    flow: d.flow,
+    flow: foldChats(d.flow),
     index,
     source: d.source,
     active: d.active,

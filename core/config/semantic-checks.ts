@@ -1,4 +1,5 @@
 import { ErrorCode } from '@aof/api';
+import { channelNameKey } from '../router/names.js';
 import { flowPlatform } from './platforms.js';
 import { problemAt, type ConfigProblem } from './problems.js';
 import type { AgentDocument, FlowDocument } from './read-resources.js';
@@ -76,18 +77,22 @@ function mixedEnvironments(flows: FlowDocument[]): ConfigProblem[] {
     const environment = flow.flow.metadata.labels?.environment;
     if (environment === undefined) continue;
     const platform = flowPlatform(flow.flow);
-    flow.flow.spec.trigger?.config?.channels?.forEach((channel, i) => {
-      const key = channel.replace(/^#/, '').toLowerCase();
-      if (key === '*') return;
-      const earlier = seen.get(key) ?? [];
-      const clash = earlier.find((e) => e.environment !== environment && (e.platform === undefined || platform === undefined || e.platform === platform));
-      if (clash) {
-        const message = `channel "${channel}" is also served by flow ${clash.flow.flow.metadata.name} (environment ${clash.environment}, ${clash.flow.yaml.file}); ` +
-          `this flow is environment ${environment}: never mix environments on one channel`;
-        problems.push(problemAt(flow.yaml)('warning', ErrorCode.CONFIG_INVALID, ['spec', 'trigger', 'config', 'channels', i], message));
-      }
-      seen.set(key, [...earlier, { flow, environment, platform }]);
-    });
+    const config = flow.flow.spec.trigger?.config;
+    const lists = [['channels', config?.channels], ['chats', config?.chats]] as const;
+    for (const [field, list] of lists) {
+      list?.forEach((channel, i) => {
+        const key = channelNameKey(channel);
+        if (key === '*') return;
+        const earlier = seen.get(key) ?? [];
+        const clash = earlier.find((e) => e.environment !== environment && (e.platform === undefined || platform === undefined || e.platform === platform));
+        if (clash) {
+          const message = `channel "${channel}" is also served by flow ${clash.flow.flow.metadata.name} (environment ${clash.environment}, ${clash.flow.yaml.file}); ` +
+            `this flow is environment ${environment}: never mix environments on one channel`;
+          problems.push(problemAt(flow.yaml)('warning', ErrorCode.CONFIG_INVALID, ['spec', 'trigger', 'config', field, i], message));
+        }
+        seen.set(key, [...earlier, { flow, environment, platform }]);
+      });
+    }
   }
   return problems;
 }

@@ -6,8 +6,8 @@ import type { FlowIndex, FlowList, GuardedList, PlatformBucket } from './flow-in
 import type { PatternMemo } from './pattern-memo.js';
 import type { ScorerChain } from './scorer-chain.js';
 
-/** Lists a message can pull from maps and wildcards: 7 per bucket, 2 buckets. */
-const MAX_PENDING = 14;
+/** Lists a message can pull from maps and wildcards: 8 per bucket, 2 buckets. */
+const MAX_PENDING = 16;
 const NO_FLOWS: FlowList = [];
 const NO_GUARDED: readonly GuardedList[] = [];
 
@@ -100,6 +100,7 @@ export class CandidateSearch {
   private collect(bucket: PlatformBucket, keys: MessageKeys): void {
     this.add(bucket.channelIds.get(keys.channelId));
     if (keys.channelKey !== undefined) this.add(bucket.channelKeys.get(keys.channelKey));
+    if (keys.channelHandleKey !== undefined && keys.channelHandleKey !== keys.channelKey) this.add(bucket.channelKeys.get(keys.channelHandleKey));
     this.add(bucket.channelAny);
     this.add(bucket.userIds.get(keys.userId));
     if (keys.userKey !== undefined) this.add(bucket.userKeys.get(keys.userKey));

@@ -11,12 +11,14 @@ export interface MessageKeys {
   event: string | undefined;
   channelId: string;
   channelKey: string | undefined;
+  /** The key of `channel.handle`, when the channel has a second name. */
+  channelHandleKey: string | undefined;
   userId: string;
   userKey: string | undefined;
 }
 
 export function emptyMessageKeys(): MessageKeys {
-  return { allowed: undefined, platform: '', event: undefined, channelId: '', channelKey: undefined, userId: '', userKey: undefined };
+  return { allowed: undefined, platform: '', event: undefined, channelId: '', channelKey: undefined, channelHandleKey: undefined, userId: '', userKey: undefined };
 }
 
 /** Fills `keys` in place: the router reuses one object rather than allocating per message. */
@@ -27,6 +29,7 @@ export function readMessageKeys(message: InboundMessage, keys: MessageKeys): Mes
   keys.event = message.event;
   keys.channelId = channel.id;
   keys.channelKey = channel.name === undefined ? undefined : channelNameKey(channel.name);
+  keys.channelHandleKey = channel.handle === undefined ? undefined : channelNameKey(channel.handle);
   keys.userId = user.id;
   keys.userKey = user.name === undefined ? undefined : userNameKey(user.name);
   return keys;
@@ -53,7 +56,7 @@ export function excludedBy(flow: CompiledFlow, keys: MessageKeys, memo: PatternM
   if (keys.allowed !== undefined && !keys.allowed.has(flow.name)) return 'flows';
   if (flow.platform !== null && flow.platform !== keys.platform) return 'platform';
   if (flow.events !== null && (keys.event === undefined || !flow.events.has(keys.event))) return 'event';
-  if (flow.channels !== null && !nameFilterMatches(flow.channels, keys.channelId, keys.channelKey)) return 'channel';
+  if (flow.channels !== null && !nameFilterMatches(flow.channels, keys.channelId, keys.channelKey, keys.channelHandleKey)) return 'channel';
   if (flow.users !== null && !nameFilterMatches(flow.users, keys.userId, keys.userKey)) return 'user';
   if (flow.patterns !== null && !memo.testAny(flow.patterns)) return 'pattern';
   return null;

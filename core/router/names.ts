@@ -1,6 +1,6 @@
 /**
  * Channel and user entries match an id exactly or a name loosely: operators write
- * `#Production` or `@alice` while platforms report `production` and `alice`.
+ * `#Production`, `@sre_team` or `@alice` while platforms report `production`, `@sre_team` and `alice`.
  */
 export interface NameFilter {
   /** The list holds `*`. */
@@ -14,9 +14,9 @@ export interface NameFilter {
 const HASH = 0x23;
 const AT = 0x40;
 
-/** Lower-case channel name without a leading `#`. */
+/** Lower-case channel name without a leading `#` (Slack, Discord) or `@` (a Telegram chat's username). */
 export function channelNameKey(name: string): string {
-  return withoutPrefix(name, HASH).toLowerCase();
+  return withoutPrefix(withoutPrefix(name, HASH), AT).toLowerCase();
 }
 
 /** Lower-case username without a leading `@`. */
@@ -32,8 +32,9 @@ export function compileNameFilter(entries: readonly string[], nameKey: (name: st
   };
 }
 
-export function nameFilterMatches(filter: NameFilter, id: string, key: string | undefined): boolean {
-  return filter.any || filter.ids.has(id) || (key !== undefined && filter.keys.has(key));
+/** `otherKey`: the key of a second name the same channel answers to (InboundMessage channel.handle). */
+export function nameFilterMatches(filter: NameFilter, id: string, key: string | undefined, otherKey?: string): boolean {
+  return filter.any || filter.ids.has(id) || (key !== undefined && filter.keys.has(key)) || (otherKey !== undefined && filter.keys.has(otherKey));
 }
 
 function withoutPrefix(name: string, prefix: number): string {

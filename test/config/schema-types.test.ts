@@ -41,6 +41,7 @@ const flow: DeepRequired<AgentFlow> = {
       config: {
         events: ['app_mention'],
         channels: ['production'],
+        chats: ['@sre_team'],
         users: ['U1'],
         patterns: ['(?i)deploy'],
         ...Object.fromEntries(secrets.flatMap((key) => [[key, 'x'], [`${key}_env`, env(key)]])),

@@ -67,6 +67,8 @@ export interface MessageSpec {
   channelId?: string;
   /** null: the platform reported no name. */
   channelName?: string | null;
+  /** A second name of the channel (`channel.handle`, a Telegram group's @username). */
+  channelHandle?: string;
   userId?: string;
   userName?: string | null;
   text?: string;
@@ -81,7 +83,7 @@ export function makeMessage(spec: MessageSpec = {}): InboundMessage {
   return {
     id: 'msg-1',
     platform: spec.platform ?? 'slack',
-    channel: { id: spec.channelId ?? 'C0GENERAL', ...(channelName !== null && { name: channelName }) },
+    channel: { id: spec.channelId ?? 'C0GENERAL', ...(channelName !== null && { name: channelName }), ...(spec.channelHandle !== undefined && { handle: spec.channelHandle }) },
     user: { id: spec.userId ?? 'U0DEV', ...(userName !== null && { name: userName }) },
     text: spec.text ?? 'hello',
     kind: 'mention',

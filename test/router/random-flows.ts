@@ -57,6 +57,8 @@ export function randomMessage(random: () => number): MessageSpec {
     platform: pick(['slack', 'telegram', 'discord', 'whatsapp']),
     channelId,
     channelName: random() < 0.8 ? pick([channelName, `#${channelName}`, channelName.toUpperCase()]) : null,
+    // A second name (Telegram: a titled group's @username): another channel's name, so it can match flows the name does not.
+    ...(random() < 0.15 && { channelHandle: `@${pick(CHANNELS)[1]}` }),
     userId,
     userName: random() < 0.7 ? userName : null,
     text: `${random() < 0.3 ? '<@U0BOT> ' : ''}${pick(TEXTS)}`,

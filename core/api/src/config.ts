@@ -15,6 +15,8 @@ export interface TriggerConfig {
   events?: string[];
   /** Channel ids or names (`production`, `#production`), `*` for any. */
   channels?: string[];
+  /** Telegram's word for `channels` (chat ids, titles, @usernames); a flow may use either or both. */
+  chats?: string[];
   /** Platform user ids or usernames, `*` for any. */
   users?: string[];
   /** Regular expressions (RE2 syntax, `(?i)` for case-insensitive). */

@@ -8,7 +8,11 @@ export interface InboundMessage {
   platform: string;
   /** Slack team, Discord guild, WhatsApp business account; absent where the platform has none. */
   workspace?: string;
-  channel: { id: string; name?: string; type?: 'channel' | 'group' | 'dm' };
+  /**
+   * `handle`: a second name the channel answers to, where the platform gives one beside `name`
+   * (a Telegram group's @username next to its title); flows' `channels` match either.
+   */
+  channel: { id: string; name?: string; handle?: string; type?: 'channel' | 'group' | 'dm' };
   user: { id: string; name?: string };
   /** Thread (Slack thread_ts, Telegram reply root, Discord thread id) the reply belongs in. */
   thread?: string;

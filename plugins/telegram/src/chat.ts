@@ -19,14 +19,20 @@ export type Normalized =
   | { messages: InboundMessage[]; callbackQueryId?: string; topic?: { chatId: string; thread: string } }
   | { ignored: string };
 
-/** Chat -> channel: private chats are DMs, groups and supergroups groups; named by title, else @username. */
+/**
+ * Chat -> channel: private chats are DMs, groups and supergroups groups. Named by title, else
+ * @username; a titled public chat keeps its @username as `handle`, so flows may name it either way
+ * (the username stays when admins rename the group).
+ */
 export function channelOf(chat: Fields | undefined): InboundMessage['channel'] | undefined {
   const id = idOf(chat?.id);
   if (chat === undefined || id === undefined) return undefined;
   const type = chat.type === 'private' ? 'dm' : chat.type === 'channel' ? 'channel' : 'group';
   const username = text(chat.username);
-  const name = text(chat.title) ?? (username === undefined ? undefined : `@${username}`);
-  return { id, type, ...(name !== undefined && { name }) };
+  const handle = username === undefined ? undefined : `@${username}`;
+  const title = text(chat.title);
+  if (title === undefined) return { id, type, ...(handle !== undefined && { name: handle }) };
+  return { id, type, name: title, ...(handle !== undefined && { handle }) };
 }
 
 /** A user (or, for channel posts, the sender chat); named by username, which flows' `users` match. */

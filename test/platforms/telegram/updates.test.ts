@@ -63,7 +63,8 @@ describe('Telegram updates -> InboundMessage', () => {
     assert.equal(photo.text, 'what is this graph?');
     const channel = { id: -1009999, title: 'Ops alerts', username: 'ops_alerts', type: 'channel' };
     const post = await arrival(messageUpdate({ chatId, userId, text: 'disk full on db-1', field: 'channel_post', chat: channel, from: undefined, extra: { from: undefined, sender_chat: channel } }));
-    assert.deepEqual([post.channel, post.user, post.event], [{ id: '-1009999', type: 'channel', name: 'Ops alerts' }, { id: '-1009999', name: 'ops_alerts' }, 'channel_post']);
+    // Titled and public: named by its title, and by its @username as the handle flows may use instead.
+    assert.deepEqual([post.channel, post.user, post.event], [{ id: '-1009999', type: 'channel', name: 'Ops alerts', handle: '@ops_alerts' }, { id: '-1009999', name: 'ops_alerts' }, 'channel_post']);
   });
 
   it('answers a private chat in reply to the message, naming the chat @username', async () => {
