@@ -1,3 +1,5 @@
+import { AofError, ErrorCode } from '@aof/api';
+
 /** One Slack workspace (team) with its own app credentials: seed Pattern 5, one org per workspace. */
 export interface SlackWorkspaceConfig {
   team_id: string;
@@ -106,8 +108,26 @@ export interface SlackSettings {
   botUserId(team: string | undefined): string | undefined;
 }
 
+/**
+ * The daemon's workspaces by team. A second entry for a team would replace the first's secret
+ * without a word, and every request the first app signs would then get 401; JSON Schema cannot
+ * say "unique by team_id", so this is checked here, when the plugin initializes.
+ */
+function workspacesByTeam(workspaces: readonly SlackWorkspaceConfig[]): Map<string, SlackWorkspaceConfig> {
+  const byTeam = new Map<string, SlackWorkspaceConfig>();
+  for (const workspace of workspaces) {
+    const team = workspace.team_id;
+    if (byTeam.has(team)) {
+      throw new AofError(ErrorCode.PLUGIN_CONFIG_INVALID, `plugin "slack" config is invalid: workspaces has more than one entry for team_id ${team}; `
+        + 'entries must be unique (one app per workspace)', { plugin: 'slack', details: { team_id: team } });
+    }
+    byTeam.set(team, workspace);
+  }
+  return byTeam;
+}
+
 export function slackSettings(config: SlackConfig, flowTokens?: FlowBotTokens): SlackSettings {
-  const workspaces = new Map((config.workspaces ?? []).map((workspace) => [workspace.team_id, workspace]));
+  const workspaces = workspacesByTeam(config.workspaces ?? []);
   const secrets: SigningSecret[] = [];
   if (config.signing_secret !== undefined) secrets.push({ secret: config.signing_secret });
   for (const workspace of workspaces.values()) secrets.push({ secret: workspace.signing_secret, team: workspace.team_id });

@@ -29,6 +29,19 @@ describe('Slack plugin config', () => {
     assert.match(String(errors[0]?.message), /Slack is enabled but has no credentials: set platforms\.slack bot_token and signing_secret/);
   });
 
+  it('refuses two workspaces entries for one team when it initializes, naming the team but no secret', async () => {
+    const entry = (suffix: string) => ({ team_id: 'T0DUPLICATE', bot_token: `xoxb-secret-token-${suffix}`, signing_secret: `signing-secret-${suffix}` });
+    const errors = await loadErrors({ workspaces: [entry('first'), { team_id: 'T0OTHER001', bot_token: 'xoxb-other', signing_secret: 'other' }, entry('second')] });
+    assert.equal(errors.length, 1);
+    const error = errors[0];
+    // Schema checks cannot see it; the kernel wraps what init throws, keeping the coded error as the cause.
+    assert.ok(isAofError(error, ErrorCode.PLUGIN_HOOK_FAILED), String(error));
+    assert.ok(isAofError(error.cause, ErrorCode.PLUGIN_CONFIG_INVALID), String(error.cause));
+    assert.equal(error.cause.plugin, 'slack');
+    assert.match(error.message, /team_id T0DUPLICATE; entries must be unique/);
+    assert.doesNotMatch(error.message, /xoxb-secret-token|signing-secret-/);
+  });
+
   const invalid: Array<[string, Record<string, unknown>]> = [
     ['no signing secret in HTTP mode', { bot_token: 'xoxb-secret-token-value' }],
     ['no app token in Socket Mode', { mode: 'socket', bot_token: 'xoxb-secret-token-value' }],
