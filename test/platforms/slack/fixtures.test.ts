@@ -66,10 +66,19 @@ function fixtureNames(): string[] {
   ].sort();
 }
 
+/**
+ * The payload Slack posted, parsed: what `InboundMessage.raw` keeps for plugins. For an event it
+ * is the whole Events API envelope (team, authorizations, event_id), not only the inner event.
+ */
+function payloadOf(name: string): Record<string, unknown> {
+  const source = readFileSync(path.join(sharedFixturesDir, name), 'utf8');
+  return name.endsWith('.txt') ? Object.fromEntries(new URLSearchParams(source)) : JSON.parse(source) as Record<string, unknown>;
+}
+
 /** How Slack would post the fixture: JSON events, the interactivity form, the slash-command form. */
 function requestFor(name: string): { body: string; contentType: string } {
   const raw = readFileSync(path.join(sharedFixturesDir, name), 'utf8');
-  if (name.endsWith('block_actions.json')) return { body: interactionBody(JSON.parse(raw) as Record<string, unknown>), contentType: FORM };
+  if (name.endsWith('block_actions.json')) return { body: interactionBody(payloadOf(name)), contentType: FORM };
   if (name.endsWith('.txt')) return { body: raw, contentType: FORM };
   return { body: raw, contentType: 'application/json' };
 }
@@ -111,6 +120,7 @@ describe('Slack fixtures through the webhook', () => {
       const message = await waitFor('the fixture message', () => env?.kernel.inbound[0]);
       assert.deepEqual(comparable(message), expected);
       assert.equal(typeof message.receivedAt, 'number');
+      assert.deepEqual(message.raw, payloadOf(name));
     });
   }
 });
