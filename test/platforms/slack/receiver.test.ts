@@ -135,6 +135,17 @@ describe('Slack event normalization', () => {
     assert.equal(threaded?.thread, '1700000000.000001');
   });
 
+  it('takes a private channel and a group DM as a group by channel_type, and answers them in a thread', async () => {
+    env = await startSlack();
+    // C ids, as Slack gives private channels and group DMs today: the id prefix alone would say "channel".
+    for (const [channelType, channel] of [['group', 'C0PRIVATE01'], ['mpim', 'C0GROUPDM01']] as const) {
+      const event = messageEvent({ channel, user: SAMPLE.userId, text: `in a ${channelType}`, extra: { channel_type: channelType } });
+      const message = await deliver(event);
+      assert.deepEqual(message?.channel, { id: channel, type: 'group' }, channelType);
+      assert.equal(message?.thread, event.ts, channelType);
+    }
+  });
+
   it('ignores edits by default and handles them as messages with ignore_edits: false', async () => {
     const edit = (): Record<string, unknown> => ({
       type: 'message', subtype: 'message_changed', channel: SAMPLE.channelId, channel_type: 'channel', ts: '1700000001.000200',
