@@ -1,7 +1,8 @@
 /**
  * @aof/testkit: what a platform plugin's author needs to prove the plugin keeps the platform
- * contract. The daemon's own tests also boot a real kernel (startTestKernel in
- * test/platforms/contract); that helper stays there until the kernel is a package of its own.
+ * contract, and startPluginHost to boot the plugin for it with nothing but @aof/api. The
+ * daemon's own suites that need the whole kernel (several plugins, its metrics) use
+ * startTestKernel in test/platforms/contract instead.
  */
 export { runPlatformContract } from './contract.js';
 export type {
@@ -15,5 +16,8 @@ export type {
   TestEventKind,
   WebhookRequest,
 } from './harness.js';
+export type { HostLogLevel } from './host-logger.js';
+export type { PluginSource } from './host-plugin.js';
+export { startPluginHost, type PluginHost, type PluginHostOptions } from './plugin-host.js';
 export { createRecordingSink, type RecordingSink } from './recording-sink.js';
 export { deliverHttp, waitFor } from './wait.js';
