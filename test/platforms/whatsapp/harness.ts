@@ -1,6 +1,6 @@
 import type { PlatformInstance } from '@aof/api';
-import { WHATSAPP_MESSAGE_LIMIT, type WhatsAppConfig } from '@aof/plugin-whatsapp';
-import type { EventOverrides, PlatformHarness, StartedPlatform, TestEventKind } from '@aof/testkit';
+import whatsappPlugin, { WHATSAPP_MESSAGE_LIMIT, type WhatsAppConfig } from '@aof/plugin-whatsapp';
+import { startPluginHost, type EventOverrides, type PlatformHarness, type PluginHost, type StartedPlatform, type TestEventKind } from '@aof/testkit';
 import { startFakeWhatsAppApi, type FakeWhatsAppApi } from '../../fakes/whatsapp-api.js';
 import { startTestKernel, type TestKernel, type TestKernelOptions } from '../contract/start-test-kernel.js';
 import {
@@ -34,20 +34,18 @@ export interface StartWhatsAppOptions {
   kernel?: Omit<TestKernelOptions, 'plugins'>;
 }
 
+/** The plugin's config in Cloud API mode against the fake at `graphUrl`, with `overrides` merged over it. */
+function cloudConfig(graphUrl: string, overrides: StartWhatsAppOptions['config'] = {}): Record<string, unknown> {
+  const merged = { access_token: ACCESS_TOKEN, app_secret: APP_SECRET, verify_token: VERIFY_TOKEN, phone_number_id: PHONE_NUMBER_ID, graph_url: graphUrl, ...overrides };
+  return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
+}
+
 /** The real kernel with the WhatsApp plugin in Cloud API mode, talking to a fake Graph API. */
 export async function startWhatsApp(options: StartWhatsAppOptions = {}): Promise<WhatsAppTestEnv> {
   const api = await startFakeWhatsAppApi({ accessToken: ACCESS_TOKEN });
-  const config = Object.fromEntries(Object.entries({
-    access_token: ACCESS_TOKEN,
-    app_secret: APP_SECRET,
-    verify_token: VERIFY_TOKEN,
-    phone_number_id: PHONE_NUMBER_ID,
-    graph_url: api.url,
-    ...options.config,
-  }).filter(([, value]) => value !== undefined));
   let kernel: TestKernel;
   try {
-    kernel = await startTestKernel({ ...options.kernel, plugins: [{ use: 'whatsapp', config }] });
+    kernel = await startTestKernel({ ...options.kernel, plugins: [{ use: 'whatsapp', config: cloudConfig(api.url, options.config) }] });
   } catch (error) {
     await api.close();
     throw error;
@@ -84,9 +82,14 @@ export function eventBody(kind: TestEventKind, overrides: EventOverrides = {}): 
   return webhookBody(sender, [textMessage(body, overrides.thread === undefined ? {} : { quoting: overrides.thread })]);
 }
 
-/** WhatsApp's side of the platform contract (@aof/testkit). Meta signs no timestamp, so there is no staleEvent. */
+/**
+ * WhatsApp's side of the platform contract (@aof/testkit). Meta signs no timestamp, so there is no
+ * staleEvent. It boots the plugin with startPluginHost, as an outside author's harness would, so
+ * the contract also proves that host (the other platforms' suites use the real kernel).
+ */
 export function createWhatsAppHarness(): PlatformHarness {
-  let env: WhatsAppTestEnv | undefined;
+  let api: FakeWhatsAppApi | undefined;
+  let host: PluginHost | undefined;
   return {
     name: 'WhatsApp',
     platform: 'whatsapp',
@@ -94,11 +97,13 @@ export function createWhatsAppHarness(): PlatformHarness {
     maxMessageLength: WHATSAPP_MESSAGE_LIMIT,
     approvalModes: ['button', 'reaction'],
     async start(): Promise<StartedPlatform> {
-      env = await startWhatsApp();
-      return { baseUrl: env.kernel.url, inbound: env.kernel.inbound, platform: env.platform, fakeApi: env.api };
+      api = await startFakeWhatsAppApi({ accessToken: ACCESS_TOKEN });
+      host = await startPluginHost({ plugin: whatsappPlugin, config: cloudConfig(api.url) });
+      return { baseUrl: host.url, inbound: host.inbound, platform: host.platform, fakeApi: api };
     },
     async stop() {
-      await env?.stop();
+      await host?.stop();
+      await api?.close();
     },
     signedEvent: (kind, overrides) => signedRequest(eventBody(kind, overrides)),
     forgedEvent: (overrides) => signedRequest(eventBody('message', overrides), { secret: 'not-the-app-secret' }),
