@@ -65,14 +65,6 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Plugi
   const { flows } = options;
   const app = fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 1_048_576 });
   logServerErrors(app, logger);
-  const deps = resolveDeps(plugin, {
-    logger: logger.child({ plugin: plugin.name }),
-    store,
-    metrics,
-    inbound: options.inbound ?? recording.sink,
-    http: { register: (routes, registerOptions = {}) => void app.register(routes, { prefix: registerOptions.prefix }) },
-    flows: { list: () => (typeof flows === 'function' ? flows() : flows ?? []), routing: () => options.routing ?? DEFAULT_ROUTING },
-  });
   const timeoutMs = options.hookTimeoutMs ?? 10_000;
   let platform: PlatformInstance | undefined;
   let stopped: Promise<void> | undefined;
@@ -89,6 +81,14 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Plugi
     return stopped;
   };
   try {
+    const deps = resolveDeps(plugin, {
+      logger: logger.child({ plugin: plugin.name }),
+      store,
+      metrics,
+      inbound: options.inbound ?? recording.sink,
+      http: { register: (routes, registerOptions = {}) => void app.register(routes, { prefix: registerOptions.prefix }) },
+      flows: { list: () => (typeof flows === 'function' ? flows() : flows ?? []), routing: () => options.routing ?? DEFAULT_ROUTING },
+    });
     platform = await runPluginHook(plugin.name, 'init', async () => asPlatformInstance(plugin.name, await plugin.init({ name: plugin.name, config, deps })), timeoutMs);
     const started = platform;
     await runPluginHook(plugin.name, 'start', () => started.start?.(), timeoutMs);
