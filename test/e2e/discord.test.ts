@@ -21,6 +21,7 @@ import {
   signedInteraction,
 } from '../platforms/discord/discord-requests.js';
 import {
+  assertFastAck,
   assertKubectlRan,
   assertOnlyBarrierRan,
   assertRequestLine,
@@ -103,6 +104,7 @@ describe('Discord end to end through the daemon', () => {
   it('runs a slash command\'s argument text as the command: /aof request:kubectl get pods -n staging runs kubectl get pods -n staging', async () => {
     const start = progress(t, replies);
     const ack = await deliverTimed(t, signedInteraction(aofCommandInProduction()), replies);
+    assertFastAck(ack, start);
     assert.deepEqual([ack.status, JSON.parse(ack.body)], [200, { type: 5 }]);
     await assertKubectlRan(t, start, kubeconfigOf('discord', 'production'));
     // The answer replaces "thinking..." through the interaction's webhook.
