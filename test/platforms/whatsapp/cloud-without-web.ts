@@ -1,7 +1,8 @@
 /**
  * Run in a child process with whatsapp-web.js hidden (see web-loader.test.ts): boots the real
- * kernel with the plugin in Cloud API mode, takes a signed webhook and answers it, then starts a
- * web-mode platform, and prints what happened as one JSON line.
+ * kernel with the plugin in Cloud API mode, takes a signed webhook and answers it, starts a
+ * web-mode platform, then boots the whole daemon with every platform and has it answer a
+ * webhook, and prints what happened as one JSON line.
  */
 import { isAofError } from '@aof/api';
 import { createWhatsAppPlatform } from '@aof/plugin-whatsapp';
@@ -9,6 +10,7 @@ import { MemoryStore } from '@aof/plugin-store-memory';
 import { createRecordingSink, deliverHttp, waitFor } from '@aof/testkit';
 import { createLogger } from '../../../core/logging/logger.js';
 import { createMetrics } from '../../../core/metrics/metrics.js';
+import { answerThroughDaemon } from './daemon-without-web.js';
 import { SAMPLE, startWhatsApp } from './harness.js';
 import { signedRequest, textMessage, webhookBody } from './whatsapp-requests.js';
 
@@ -40,6 +42,5 @@ try {
   await store.close();
 }
 
-const name = 'whatsapp-web.js';
-result.hidden = await import(name).then(() => false, () => true);
+result.daemon = await answerThroughDaemon();
 process.stdout.write(`${JSON.stringify(result)}\n`);

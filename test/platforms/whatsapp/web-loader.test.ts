@@ -61,13 +61,13 @@ describe('loading whatsapp-web.js', () => {
     assert.match(loader, /import\(specifier\)/);
   });
 
-  it('runs cloud mode in a process where whatsapp-web.js cannot be found, and web mode there fails with the coded error', async () => {
+  it('runs cloud mode, and the daemon with every platform, in a process where whatsapp-web.js cannot be found; web mode there fails with the coded error', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', path.join(here, 'hide-whatsapp-web.js'), path.join(here, 'cloud-without-web.js')], { cwd: repoRoot, timeout: 60_000 });
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'), {
-      hidden: true,
       cloudText: 'works without whatsapp-web.js',
       replies: ['answered'],
       web: { code: ErrorCode.PLUGIN_DEPENDENCY, plugin: 'whatsapp', message: WHATSAPP_WEB_MISSING },
+      daemon: { platforms: ['discord', 'local', 'slack', 'telegram', 'whatsapp'], hidden: true, ack: 200, replyChannel: 'Y2FwaV9ncm91cDpwcm9kdWN0aW9u' },
     });
   });
 });
