@@ -1,8 +1,15 @@
 import path from 'node:path';
-import { formatProblem, hasErrors, loadConfig, loadResourceFiles, type ConfigProblem } from '../config/load-config.js';
+import type { AofError } from '@aof/api';
+import { formatProblem, hasErrors, loadConfig, loadResourceFiles, type ConfigProblem, type LoadedConfig } from '../config/load-config.js';
+import { pluginSpecs } from '../daemon/plugin-specs.js';
+import { Kernel } from '../kernel/kernel.js';
 import { type CliIo, parseFlags, UsageError } from './io.js';
 
-/** `aofctl validate`: prints every problem; exit 0 when there is no error (warnings allowed), else 1. */
+/**
+ * `aofctl validate`: prints every problem; exit 0 when there is no error (warnings allowed), else 1.
+ * With --config it also checks the plugins the daemon would load (found, config accepted by their
+ * schema, dependencies present), as `serve` does before it starts: a config that validates starts.
+ */
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(args, { config: { type: 'string', short: 'c' } }, true);
   if (!values.config && positionals.length === 0) throw new UsageError('give --config FILE or the flow/agent files to check');
@@ -11,7 +18,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   let summary: string;
   if (values.config) {
     const config = await loadConfig(path.resolve(io.cwd, values.config), { env: io.env });
-    problems = config.problems;
+    problems = [...config.problems, ...await pluginProblems(config, io.env)];
     const active = config.flows.filter((f) => f.active).length;
     summary = `${config.flows.length} flows (${active} active), ${config.agents.length} agents`;
     for (const flow of config.flows.filter((f) => !f.active)) {
@@ -32,4 +39,16 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   }
   io.out(`valid: ${summary}${warnings > 0 ? `, ${warnings} warning(s)` : ''}`);
   return 0;
+}
+
+async function pluginProblems(config: LoadedConfig, env: CliIo['env']): Promise<ConfigProblem[]> {
+  const errors = await Kernel.check({ plugins: pluginSpecs(config, { platforms: true, env }), baseDir: config.baseDir });
+  const where = (error: AofError): string | undefined => {
+    if (error.plugin !== undefined && config.enabledPlatforms.includes(error.plugin)) return `spec.platforms.${error.plugin}`;
+    return config.daemon.spec.plugins.length > 0 ? 'spec.plugins' : undefined;
+  };
+  return errors.map((error) => {
+    const path = where(error);
+    return { severity: 'error', code: error.code, message: error.message, file: config.daemonFile, ...(path !== undefined && { path }) };
+  });
 }

@@ -53,26 +53,22 @@ export class Kernel {
 
   /** Resolves, imports and validates every enabled plugin; throws an AggregateError of AofErrors. */
   static async load(options: KernelOptions): Promise<Kernel> {
-    const specs = options.plugins.filter((spec) => spec.enabled !== false);
-    const settled = await Promise.allSettled(specs.map((spec) => importPlugin(spec.use, options.baseDir)));
-    const errors: AofError[] = [];
-    const imported: ImportedPlugin[] = [];
-    settled.forEach((result, index) => {
-      const spec = specs[index];
-      if (spec === undefined) return;
-      if (result.status === 'fulfilled') imported.push({ use: spec.use, plugin: result.value, config: spec.config });
-      else errors.push(asLoadError(result.reason, spec.use));
-    });
-    const validation = validatePlugins(imported);
-    const ordered = dependencyOrder(validation.plugins.map((plugin) => ({ ...plugin, name: plugin.plugin.name })));
-    errors.push(...validation.errors, ...ordered.errors);
+    const { errors, order, storePlugin } = await resolvePlugins(options);
     if (errors.length > 0) {
       throw new AggregateError(errors, `${errors.length} plugin error(s): ${errors.map((error) => `${error.code}: ${error.message}`).join('; ')}`);
     }
-    return new Kernel(options, ordered.order, validation.storePlugin);
+    return new Kernel(options, order, storePlugin);
   }
 
-  private constructor(options: KernelOptions, order: ReadonlyArray<ValidatedPlugin & { name: string }>, storePlugin: string | undefined) {
+  /**
+   * Every problem `load` would throw for (a plugin not found, a config its schema refuses, a
+   * missing dependency, a cycle), without running any plugin code: what `aofctl validate` checks.
+   */
+  static async check(options: Pick<KernelOptions, 'plugins' | 'baseDir'>): Promise<AofError[]> {
+    return (await resolvePlugins(options)).errors;
+  }
+
+  private constructor(options: KernelOptions, order: readonly OrderedPlugin[], storePlugin: string | undefined) {
     this.#logger = options.logger;
     this.#metrics = options.services.metrics;
     this.#hookTimeoutMs = options.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
@@ -231,6 +227,26 @@ function report(failures: BootFailure[]): BootReport {
 }
 
 /** importPlugin throws AofErrors; anything else (a bug, a broken file system) still gets a code and the specifier. */
+type OrderedPlugin = ValidatedPlugin & { name: string };
+
+/** Imports, validates and orders the enabled plugins; errors are collected, not thrown. */
+async function resolvePlugins(options: Pick<KernelOptions, 'plugins' | 'baseDir'>): Promise<{ errors: AofError[]; order: OrderedPlugin[]; storePlugin: string | undefined }> {
+  const specs = options.plugins.filter((spec) => spec.enabled !== false);
+  const settled = await Promise.allSettled(specs.map((spec) => importPlugin(spec.use, options.baseDir)));
+  const errors: AofError[] = [];
+  const imported: ImportedPlugin[] = [];
+  settled.forEach((result, index) => {
+    const spec = specs[index];
+    if (spec === undefined) return;
+    if (result.status === 'fulfilled') imported.push({ use: spec.use, plugin: result.value, config: spec.config });
+    else errors.push(asLoadError(result.reason, spec.use));
+  });
+  const validation = validatePlugins(imported);
+  const ordered = dependencyOrder(validation.plugins.map((plugin) => ({ ...plugin, name: plugin.plugin.name })));
+  errors.push(...validation.errors, ...ordered.errors);
+  return { errors, order: [...ordered.order], storePlugin: validation.storePlugin };
+}
+
 function asLoadError(reason: unknown, use: string): AofError {
   if (isAofError(reason)) return reason;
   return new AofError(ErrorCode.PLUGIN_INVALID, `plugin "${use}" could not be loaded: ${describeCause(reason)}`, { plugin: use, cause: reason });

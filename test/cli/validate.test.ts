@@ -23,6 +23,31 @@ describe('aofctl validate', () => {
     assert.doesNotMatch(run.stdout + run.stderr, /xoxb-test|shh-signing/, 'secrets never printed');
   });
 
+  it('checks the plugins the daemon would load, as serve does before it starts', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aof-validate-plugins-'));
+    const daemon = path.join(dir, 'daemon.yaml');
+    const header = 'apiVersion: aof.dev/v1\nkind: DaemonConfig\nmetadata: { name: t }\nspec:\n';
+    await writeFile(daemon, `${header}  plugins:\n    - use: no-such-plugin\n    - use: store-file\n      config: { path: 5 }\n    - use: scorer-label-boost\n`);
+    const run = await aofctl(['validate', '--config', daemon]);
+    assert.equal(run.code, 1, run.stdout);
+    const errors = run.stdout.split('\n').filter((line) => line.includes(': error '));
+    assert.equal(errors.length, 3, run.stdout);
+    assert.match(errors[0] ?? '', /daemon\.yaml: error AOF_ERR_PLUGIN_NOT_FOUND at spec\.plugins: plugin "no-such-plugin" not found/);
+    assert.match(errors[1] ?? '', /AOF_ERR_PLUGIN_CONFIG_INVALID .*"store-file" config is invalid: \/path must be string/);
+    assert.match(errors[2] ?? '', /AOF_ERR_PLUGIN_CONFIG_INVALID .*"scorer-label-boost" .*required property 'label'/);
+
+    // A platform's plugin config is checked under its block; secrets named by env are given to it, not printed.
+    await writeFile(daemon, `${header}  platforms:\n    telegram:\n      enabled: true\n      bot_token_env: TG_TOKEN\n      mode: carrier-pigeon\n`);
+    const platform = await aofctl(['validate', '--config', daemon], { env: { TG_TOKEN: '123:secret-token' } });
+    assert.equal(platform.code, 1, platform.stdout);
+    assert.match(platform.stdout, /error AOF_ERR_PLUGIN_CONFIG_INVALID at spec\.platforms\.telegram: plugin "telegram" config is invalid: .*\/mode must be equal to one of the allowed values/);
+    assert.doesNotMatch(platform.stdout + platform.stderr, /secret-token/);
+
+    await writeFile(daemon, `${header}  plugins:\n    - use: store-file\n      config: { path: ./state.json }\n`);
+    const fine = await aofctl(['validate', '--config', daemon]);
+    assert.equal(fine.code, 0, fine.stdout);
+  });
+
   it('checks loose files and exits 1 with the position of a bad field', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'aof-validate-'));
     const file = path.join(dir, 'agent.yaml');
