@@ -21,9 +21,9 @@ const USAGE = `aofctl: run and inspect the AOF AgentFlow daemon
 Usage:
   aofctl serve    --config FILE [--flows-dir DIR] [--agents-dir DIR] [--port N] [--host H] [--log-format json|pretty] [--log-level LEVEL]
   aofctl validate --config FILE | FILE...
-  aofctl route    (--config FILE | --server URL [--token T]) --platform P [--channel C] [--user U] [--event E] --text "..." [--output text|json]
+  aofctl route    (--config FILE | --server URL [--token T]) --platform P [--channel C] [--user U] [--event E] [--flows F1,F2] --text "..." [--output text|json]
   aofctl get      flows|agents|approvals|requests --server URL [--token T] [--output table|json]
-  aofctl generate flow --from-agent agents/X.yaml --output flows/Y.yaml [--platform P] [--channel C]... [--user U]... [--pattern RE]... [--name N] [--force]
+  aofctl generate flow --from-agent agents/X.yaml --output flows/Y.yaml [--platform P] [--channel C]... [--user U]... [--pattern RE]... [--namespace NS] [--name N] [--force]
 
 --server is a running daemon with the admin API enabled; the token defaults to $AOF_ADMIN_TOKEN.
 Exit codes: 0 success, 1 invalid input or failed command, 2 usage error.`;
