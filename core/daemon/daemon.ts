@@ -94,6 +94,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const http = createHttpServer({
     logger,
     bodyLimitBytes: spec.server.body_limit_bytes,
+    ...(spec.server.timeout_secs !== undefined && { requestTimeoutMs: spec.server.timeout_secs * 1000 }),
     metrics,
     readiness: () => (phase === 'ready' ? { ready: true, reasons: [] } : { ready: false, reasons: [phase === 'starting' ? 'starting' : 'shutting down'] }),
   });

@@ -9,6 +9,8 @@ export type { Readiness } from './health-routes.js';
 export interface HttpServerOptions {
   logger: Logger;
   bodyLimitBytes: number;
+  /** How long a client may take to send a whole request (`server.timeout_secs`); 30 s by default. */
+  requestTimeoutMs?: number;
   metrics: MetricsService;
   readiness: () => Readiness;
 }
@@ -22,13 +24,30 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Node's own header deadline, kept unless the whole request must arrive sooner. */
+const HEADERS_TIMEOUT_MS = 60_000;
+
+/**
+ * Fastify leaves Node's request timeout off, so a client that sends headers and then a body one
+ * byte a minute would hold its connection (and a file descriptor) for ever: webhook endpoints
+ * face the internet. Node checks deadlines on an interval (30 s by default); a quarter of the
+ * timeout keeps the cut-off close to it.
+ */
+function requestTimeouts(timeoutMs: number): { requestTimeout: number; http: { headersTimeout: number; connectionsCheckingInterval: number } } {
+  return {
+    requestTimeout: timeoutMs,
+    http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, timeoutMs), connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(timeoutMs / 4))) },
+  };
+}
+
 /**
  * The daemon's one HTTP server: health, readiness, metrics, and the webhook routes platform
  * plugins add while they initialize. Fastify's own logger stays off: the daemon writes one line
  * per message itself, and 5xx errors are logged by the error handler.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const app = fastify({ logger: false, bodyLimit: options.bodyLimitBytes });
+  const app = fastify({ logger: false, bodyLimit: options.bodyLimitBytes, ...requestTimeouts(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) });
   installErrorReplies(app, options.logger);
   addHealthRoutes(app, options);
 

@@ -166,6 +166,7 @@ export interface DaemonConfigSpec {
     port: number;
     host: string;
     cors?: boolean;
+    /** How long a client may take to send a whole request; a slower one gets 408 (the schema defaults it to 30). */
     timeout_secs?: number;
     body_limit_bytes: number;
     /** On SIGTERM, how long running tasks may finish before they are stopped (the schema defaults it to 30). */
