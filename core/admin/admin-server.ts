@@ -1,6 +1,7 @@
 import { fastify, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '@aof/api';
 import { installErrorReplies } from '../http/error-replies.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeouts } from '../http/request-timeouts.js';
 
 export interface AdminListener {
   port: number;
@@ -8,8 +9,14 @@ export interface AdminListener {
 }
 
 /** The admin API on a port of its own (`admin.port`), so it can be firewalled apart from webhooks. */
-export async function listenAdmin(routes: FastifyPluginAsync, prefix: string, port: number, host: string, logger: Logger): Promise<AdminListener> {
-  const app = fastify({ logger: false });
+export async function listenAdmin(
+  routes: FastifyPluginAsync,
+  prefix: string,
+  listen: { port: number; host: string; requestTimeoutMs: number | undefined },
+  logger: Logger,
+): Promise<AdminListener> {
+  const { port, host } = listen;
+  const app = fastify({ logger: false, ...requestTimeouts(listen.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) });
   installErrorReplies(app, logger);
   await app.register(routes, { prefix });
   await app.listen({ port, host });

@@ -6,6 +6,8 @@ export interface AdminSettings {
   prefix: string;
   /** Its own listener on this port (same host as the daemon); absent: served on the daemon's port. */
   port: number | undefined;
+  /** `server.timeout_secs`, for that own listener as for the daemon's. */
+  requestTimeoutMs: number | undefined;
 }
 
 export const DEFAULT_ADMIN_PREFIX = '/admin';
@@ -25,5 +27,6 @@ export function adminSettings(spec: DaemonConfigSpec, env: Record<string, string
     throw new AofError(ErrorCode.CONFIG_INVALID, `admin.enabled is true but no admin token is configured: ${fix}, or set admin.enabled: false`);
   }
   const prefix = (admin.prefix ?? DEFAULT_ADMIN_PREFIX).replace(/\/+$/, '');
-  return { token, prefix: prefix === '' ? DEFAULT_ADMIN_PREFIX : prefix, port: admin.port };
+  const timeoutSecs = spec.server.timeout_secs;
+  return { token, prefix: prefix === '' ? DEFAULT_ADMIN_PREFIX : prefix, port: admin.port, requestTimeoutMs: timeoutSecs === undefined ? undefined : timeoutSecs * 1000 };
 }

@@ -2,6 +2,7 @@ import { fastify, type FastifyInstance } from 'fastify';
 import type { HttpService, Logger, MetricsService } from '@aof/api';
 import { installErrorReplies } from './error-replies.js';
 import { addHealthRoutes, type Readiness } from './health-routes.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeouts } from './request-timeouts.js';
 
 export type { ErrorBody } from './error-replies.js';
 export type { Readiness } from './health-routes.js';
@@ -22,23 +23,6 @@ export interface HttpServer {
   /** Applies every route plugins registered, then listens; port 0 picks a free port. */
   listen(port: number, host: string): Promise<{ port: number }>;
   close(): Promise<void>;
-}
-
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** Node's own header deadline, kept unless the whole request must arrive sooner. */
-const HEADERS_TIMEOUT_MS = 60_000;
-
-/**
- * Fastify leaves Node's request timeout off, so a client that sends headers and then a body one
- * byte a minute would hold its connection (and a file descriptor) for ever: webhook endpoints
- * face the internet. Node checks deadlines on an interval (30 s by default); a quarter of the
- * timeout keeps the cut-off close to it.
- */
-function requestTimeouts(timeoutMs: number): { requestTimeout: number; http: { headersTimeout: number; connectionsCheckingInterval: number } } {
-  return {
-    requestTimeout: timeoutMs,
-    http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, timeoutMs), connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(timeoutMs / 4))) },
-  };
 }
 
 /**

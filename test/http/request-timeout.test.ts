@@ -13,12 +13,12 @@ import { repoRoot } from '../helpers/paths.js';
 import { recordingLogger } from '../kernel/support.js';
 
 /** Sends headers announcing a 100-byte body, then 3 bytes, then nothing: a slow-body client. */
-function stallingRequest(port: number, requestPath: string): Promise<{ statusLine: string; closedAfterMs: number }> {
+function stallingRequest(port: number, requestPath: string, headers = ''): Promise<{ statusLine: string; closedAfterMs: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     let received = '';
     const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write(`POST ${requestPath} HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"c`);
+      socket.write(`POST ${requestPath} HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100\r\n${headers}\r\n{"c`);
     });
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString();
@@ -73,15 +73,18 @@ describe('a client that sends its request too slowly', () => {
     assert.equal(serve().app.server.requestTimeout, 30_000);
   });
 
-  it('follows server.timeout_secs in the daemon config', async () => {
+  it('follows server.timeout_secs in the daemon config, on the admin API\'s own port too', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'aof-request-timeout-'));
     const configPath = path.join(dir, 'daemon.yaml');
-    await writeFile(configPath, 'apiVersion: aof.dev/v1\nkind: DaemonConfig\nmetadata: { name: t }\nspec:\n  server: { timeout_secs: 1 }\n');
+    await writeFile(configPath, 'apiVersion: aof.dev/v1\nkind: DaemonConfig\nmetadata: { name: t }\nspec:\n  server: { timeout_secs: 1 }\n  admin: { enabled: true, token: admin-token, port: 0 }\n');
     const t = await startTestDaemon({ configPath, flowsDir: path.join(repoRoot, 'flows'), agentsDir: path.join(repoRoot, 'agents') });
     try {
       const { statusLine, closedAfterMs } = await stallingRequest(t.daemon.port, '/platforms/local/messages');
       assert.equal(statusLine, 'HTTP/1.1 408 Request Timeout');
       assert.ok(closedAfterMs < 3_000, `closed after ${closedAfterMs} ms`);
+      // With the token: an unauthenticated request is refused before its body is read.
+      const admin = await stallingRequest(t.daemon.adminPort ?? 0, '/admin/reload', 'authorization: Bearer admin-token\r\n');
+      assert.equal(admin.statusLine, 'HTTP/1.1 408 Request Timeout', 'the admin API on its own port too');
       const answered = await postLocal(t.url, { channel: 'ops', user: 'alice', text: 'kubectl get pods' });
       assert.equal(answered.body.status, 'ok', 'a whole request is still answered');
     } finally {
