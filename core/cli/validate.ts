@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { AofError } from '@aof/api';
+import { readDaemonDocument } from '../config/daemon-document.js';
 import { formatProblem, hasErrors, loadConfig, loadResourceFiles, type ConfigProblem, type LoadedConfig } from '../config/load-config.js';
+import { problemAt } from '../config/problems.js';
+import type { YamlPath } from '../config/yaml-paths.js';
 import { pluginSpecs } from '../daemon/plugin-specs.js';
 import { Kernel } from '../kernel/kernel.js';
 import { type CliIo, parseFlags, UsageError } from './io.js';
@@ -41,14 +44,25 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   return 0;
 }
 
+/**
+ * What `serve` would refuse in the plugins, at the entry that names each plugin (a `platforms`
+ * block, or the `plugins` item whose `use` is the plugin's name); built-ins the config does not
+ * name are reported at the file.
+ */
 async function pluginProblems(config: LoadedConfig, env: CliIo['env']): Promise<ConfigProblem[]> {
   const errors = await Kernel.check({ plugins: pluginSpecs(config, { platforms: true, env }), baseDir: config.baseDir });
-  const where = (error: AofError): string | undefined => {
-    if (error.plugin !== undefined && config.enabledPlatforms.includes(error.plugin)) return `spec.platforms.${error.plugin}`;
-    return config.daemon.spec.plugins.length > 0 ? 'spec.plugins' : undefined;
+  if (errors.length === 0) return [];
+  const { yaml } = await readDaemonDocument(config.daemonFile, env);
+  const entries = config.daemon.spec.plugins.map((entry) => (typeof entry === 'string' ? entry : entry.use));
+  const pathOf = (plugin: string | undefined): YamlPath | undefined => {
+    if (plugin === undefined) return undefined;
+    if (config.enabledPlatforms.includes(plugin)) return ['spec', 'platforms', plugin];
+    const index = entries.findIndex((use) => use === plugin || use === `@aof/plugin-${plugin}`);
+    return index >= 0 ? ['spec', 'plugins', index] : undefined;
   };
-  return errors.map((error) => {
-    const path = where(error);
-    return { severity: 'error', code: error.code, message: error.message, file: config.daemonFile, ...(path !== undefined && { path }) };
+  return errors.map((error: AofError): ConfigProblem => {
+    const path = pathOf(error.plugin);
+    if (path !== undefined && yaml !== undefined) return problemAt(yaml, 'key')('error', error.code, path, error.message);
+    return { severity: 'error', code: error.code, message: error.message, file: config.daemonFile };
   });
 }

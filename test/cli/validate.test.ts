@@ -32,15 +32,16 @@ describe('aofctl validate', () => {
     assert.equal(run.code, 1, run.stdout);
     const errors = run.stdout.split('\n').filter((line) => line.includes(': error '));
     assert.equal(errors.length, 3, run.stdout);
-    assert.match(errors[0] ?? '', /daemon\.yaml: error AOF_ERR_PLUGIN_NOT_FOUND at spec\.plugins: plugin "no-such-plugin" not found/);
-    assert.match(errors[1] ?? '', /AOF_ERR_PLUGIN_CONFIG_INVALID .*"store-file" config is invalid: \/path must be string/);
-    assert.match(errors[2] ?? '', /AOF_ERR_PLUGIN_CONFIG_INVALID .*"scorer-label-boost" .*required property 'label'/);
+    // Each at the line of the entry that names the plugin.
+    assert.match(errors[0] ?? '', /daemon\.yaml:6:7: error AOF_ERR_PLUGIN_NOT_FOUND at spec\.plugins\[0\]: plugin "no-such-plugin" not found/);
+    assert.match(errors[1] ?? '', /daemon\.yaml:7:7: error AOF_ERR_PLUGIN_CONFIG_INVALID at spec\.plugins\[1\]: plugin "store-file" config is invalid: \/path must be string/);
+    assert.match(errors[2] ?? '', /daemon\.yaml:9:7: error AOF_ERR_PLUGIN_CONFIG_INVALID at spec\.plugins\[2\]: plugin "scorer-label-boost" .*required property 'label'/);
 
     // A platform's plugin config is checked under its block; secrets named by env are given to it, not printed.
     await writeFile(daemon, `${header}  platforms:\n    telegram:\n      enabled: true\n      bot_token_env: TG_TOKEN\n      mode: carrier-pigeon\n`);
     const platform = await aofctl(['validate', '--config', daemon], { env: { TG_TOKEN: '123:secret-token' } });
     assert.equal(platform.code, 1, platform.stdout);
-    assert.match(platform.stdout, /error AOF_ERR_PLUGIN_CONFIG_INVALID at spec\.platforms\.telegram: plugin "telegram" config is invalid: .*\/mode must be equal to one of the allowed values/);
+    assert.match(platform.stdout, /daemon\.yaml:6:5: error AOF_ERR_PLUGIN_CONFIG_INVALID at spec\.platforms\.telegram: plugin "telegram" config is invalid: .*\/mode must be equal to one of the allowed values/);
     assert.doesNotMatch(platform.stdout + platform.stderr, /secret-token/);
 
     await writeFile(daemon, `${header}  plugins:\n    - use: store-file\n      config: { path: ./state.json }\n`);
