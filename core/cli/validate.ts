@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { AofError } from '@aof/api';
 import { readDaemonDocument } from '../config/daemon-document.js';
 import { formatProblem, hasErrors, loadConfig, loadResourceFiles, type ConfigProblem, type LoadedConfig } from '../config/load-config.js';
 import { problemAt } from '../config/problems.js';
@@ -45,23 +44,23 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
 }
 
 /**
- * What `serve` would refuse in the plugins, at the entry that names each plugin (a `platforms`
- * block, or the `plugins` item whose `use` is the plugin's name); built-ins the config does not
- * name are reported at the file.
+ * What `serve` would refuse in the plugins, at the entry whose `use` names the plugin (a
+ * `plugins` item, or a `platforms` block); built-ins the config does not name are reported at
+ * the file. The daemon file is read again for positions only when there is something to report.
  */
 async function pluginProblems(config: LoadedConfig, env: CliIo['env']): Promise<ConfigProblem[]> {
-  const errors = await Kernel.check({ plugins: pluginSpecs(config, { platforms: true, env }), baseDir: config.baseDir });
-  if (errors.length === 0) return [];
+  const problems = await Kernel.check({ plugins: pluginSpecs(config, { platforms: true, env }), baseDir: config.baseDir });
+  if (problems.length === 0) return [];
   const { yaml } = await readDaemonDocument(config.daemonFile, env);
   const entries = config.daemon.spec.plugins.map((entry) => (typeof entry === 'string' ? entry : entry.use));
-  const pathOf = (plugin: string | undefined): YamlPath | undefined => {
-    if (plugin === undefined) return undefined;
-    if (config.enabledPlatforms.includes(plugin)) return ['spec', 'platforms', plugin];
-    const index = entries.findIndex((use) => use === plugin || use === `@aof/plugin-${plugin}`);
-    return index >= 0 ? ['spec', 'plugins', index] : undefined;
+  const pathOf = (use: string | undefined): YamlPath | undefined => {
+    if (use === undefined) return undefined;
+    const index = entries.indexOf(use);
+    if (index >= 0) return ['spec', 'plugins', index];
+    return config.enabledPlatforms.includes(use) ? ['spec', 'platforms', use] : undefined;
   };
-  return errors.map((error: AofError): ConfigProblem => {
-    const path = pathOf(error.plugin);
+  return problems.map(({ error, use }): ConfigProblem => {
+    const path = pathOf(use);
     if (path !== undefined && yaml !== undefined) return problemAt(yaml, 'key')('error', error.code, path, error.message);
     return { severity: 'error', code: error.code, message: error.message, file: config.daemonFile };
   });

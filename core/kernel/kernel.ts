@@ -63,9 +63,14 @@ export class Kernel {
   /**
    * Every problem `load` would throw for (a plugin not found, a config its schema refuses, a
    * missing dependency, a cycle), without running any plugin code: what `aofctl validate` checks.
+   * Each comes with the `use` of the spec it concerns, where it concerns one.
    */
-  static async check(options: Pick<KernelOptions, 'plugins' | 'baseDir'>): Promise<AofError[]> {
-    return (await resolvePlugins(options)).errors;
+  static async check(options: Pick<KernelOptions, 'plugins' | 'baseDir'>): Promise<PluginProblem[]> {
+    const { errors, uses } = await resolvePlugins(options);
+    return errors.map((error) => {
+      const use = error.plugin === undefined ? undefined : uses.get(error.plugin);
+      return use === undefined ? { error } : { error, use };
+    });
   }
 
   private constructor(options: KernelOptions, order: readonly OrderedPlugin[], storePlugin: string | undefined) {
@@ -229,22 +234,38 @@ function report(failures: BootFailure[]): BootReport {
 /** importPlugin throws AofErrors; anything else (a bug, a broken file system) still gets a code and the specifier. */
 type OrderedPlugin = ValidatedPlugin & { name: string };
 
-/** Imports, validates and orders the enabled plugins; errors are collected, not thrown. */
-async function resolvePlugins(options: Pick<KernelOptions, 'plugins' | 'baseDir'>): Promise<{ errors: AofError[]; order: OrderedPlugin[]; storePlugin: string | undefined }> {
+/** A problem `Kernel.check` found, with the `use` of the plugin spec it concerns. */
+export interface PluginProblem {
+  error: AofError;
+  use?: string;
+}
+
+/**
+ * Imports, validates and orders the enabled plugins; errors are collected, not thrown. `uses`
+ * maps what errors name as their plugin (a spec's `use` before import, the plugin's name after)
+ * back to the spec's `use`.
+ */
+async function resolvePlugins(options: Pick<KernelOptions, 'plugins' | 'baseDir'>): Promise<{ errors: AofError[]; order: OrderedPlugin[]; storePlugin: string | undefined; uses: Map<string, string> }> {
   const specs = options.plugins.filter((spec) => spec.enabled !== false);
   const settled = await Promise.allSettled(specs.map((spec) => importPlugin(spec.use, options.baseDir)));
   const errors: AofError[] = [];
   const imported: ImportedPlugin[] = [];
+  const uses = new Map<string, string>();
   settled.forEach((result, index) => {
     const spec = specs[index];
     if (spec === undefined) return;
-    if (result.status === 'fulfilled') imported.push({ use: spec.use, plugin: result.value, config: spec.config });
-    else errors.push(asLoadError(result.reason, spec.use));
+    uses.set(spec.use, spec.use);
+    if (result.status === 'fulfilled') {
+      imported.push({ use: spec.use, plugin: result.value, config: spec.config });
+      if (!uses.has(result.value.name)) uses.set(result.value.name, spec.use);
+    } else {
+      errors.push(asLoadError(result.reason, spec.use));
+    }
   });
   const validation = validatePlugins(imported);
   const ordered = dependencyOrder(validation.plugins.map((plugin) => ({ ...plugin, name: plugin.plugin.name })));
   errors.push(...validation.errors, ...ordered.errors);
-  return { errors, order: [...ordered.order], storePlugin: validation.storePlugin };
+  return { errors, order: [...ordered.order], storePlugin: validation.storePlugin, uses };
 }
 
 function asLoadError(reason: unknown, use: string): AofError {
