@@ -1,7 +1,7 @@
 import { fastify, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '@aof/api';
 import { installErrorReplies } from '../http/error-replies.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeouts } from '../http/request-timeouts.js';
+import { requestTimeouts } from '../http/request-timeouts.js';
 
 export interface AdminListener {
   port: number;
@@ -16,7 +16,7 @@ export async function listenAdmin(
   logger: Logger,
 ): Promise<AdminListener> {
   const { port, host } = listen;
-  const app = fastify({ logger: false, ...requestTimeouts(listen.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) });
+  const app = fastify({ logger: false, ...requestTimeouts(listen.requestTimeoutMs) });
   installErrorReplies(app, logger);
   await app.register(routes, { prefix });
   await app.listen({ port, host });
