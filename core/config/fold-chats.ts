@@ -9,7 +9,8 @@ import type { AgentFlow } from '@aof/api';
 export function foldChats(flow: AgentFlow): AgentFlow {
   const config = flow.spec.trigger?.config;
   const chats = config?.chats;
-  if (config === undefined || chats === undefined || chats === null) return flow;
-  const channels = config.channels === undefined || config.channels === null ? chats : [...config.channels, ...chats];
+  // The schema has already refused anything but lists of strings (null included).
+  if (config === undefined || chats === undefined) return flow;
+  const channels = config.channels === undefined ? chats : [...config.channels, ...chats];
   return { ...flow, spec: { ...flow.spec, trigger: { ...flow.spec.trigger, config: { ...config, channels } } } };
 }
