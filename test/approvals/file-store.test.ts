@@ -1,6 +1,7 @@
 /**
- * store-file: the memory store's semantics, kept in one JSON file written atomically, so what it
- * holds is there again after the process restarts.
+ * store-file: the memory store's semantics (test/store/file-store-contract.test.ts runs the store
+ * contract on it), kept in one JSON file written atomically, so what it holds is there again
+ * after the process restarts.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,28 +20,6 @@ describe('store-file', () => {
     file = path.join(dir, 'nested', 'store.json');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-
-  it('behaves like the memory store: strings, ifAbsent, counters, lists, ttl, keys, type errors', async () => {
-    const store = await open();
-    assert.equal(await store.set('a', '1'), true);
-    assert.equal(await store.set('a', '2', { ifAbsent: true }), false);
-    assert.equal(await store.get('a'), '1');
-    assert.equal(await store.incr('n', 5), 5);
-    assert.equal(await store.incr('n'), 6);
-    assert.equal(await store.listPush('l', 'x', 'y', 'z'), 3);
-    assert.deepEqual(await store.listRange('l', -2, -1), ['y', 'z']);
-    await store.listTrim('l', 0, 0);
-    assert.deepEqual(await store.listRange('l', 0, -1), ['x']);
-    await store.set('short', 'v', { ttlMs: 20 });
-    assert.ok(((await store.ttl('short')) ?? 0) > 0);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    assert.equal(await store.get('short'), undefined);
-    assert.deepEqual((await store.keys('')).sort(), ['a', 'l', 'n']);
-    await assert.rejects(store.get('l'), (error) => isAofError(error, 'AOF_ERR_STORE_FAILED'));
-    assert.equal(await store.delete('a'), true);
-    assert.equal(await store.delete('a'), false);
-    await store.close();
-  });
 
   it('keeps everything, expiry included, across a reopen', async () => {
     const first = await open();
