@@ -1,0 +1,56 @@
+import { AofError, coreServices, definePlugin, ErrorCode } from '@aof/api';
+import { RedisStore } from './redis-store.js';
+import { redisUrlProblem } from './redis-url.js';
+
+export { RedisStore, type RedisStoreOptions } from './redis-store.js';
+export { describeRedisUrl } from './redis-url.js';
+
+export interface RedisStoreConfig {
+  /** `redis://[user:password@]host:port/db`, or `rediss://` for TLS. */
+  url: string;
+  key_prefix?: string;
+  connect_timeout_ms?: number;
+  command_timeout_ms?: number;
+}
+
+const DEFAULT_KEY_PREFIX = 'aof:';
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+
+/**
+ * The shared state store of cluster mode: dedupe marks, limit counters, pending approvals and
+ * conversation memory live in Redis, so every node sees what any node did. The daemon loads it
+ * with `server.cluster_mode: true` and `server.redis_url`; naming it in `plugins:` sets its options.
+ */
+const deps = { logger: coreServices.logger };
+
+export const plugin = definePlugin<'store', RedisStoreConfig, typeof deps>({
+  name: 'store-redis',
+  kind: 'store',
+  configSchema: {
+    type: 'object',
+    required: ['url'],
+    properties: {
+      url: { type: 'string', minLength: 1 },
+      key_prefix: { type: 'string', default: DEFAULT_KEY_PREFIX },
+      connect_timeout_ms: { type: 'integer', minimum: 1, default: DEFAULT_CONNECT_TIMEOUT_MS },
+      command_timeout_ms: { type: 'integer', minimum: 1, default: DEFAULT_COMMAND_TIMEOUT_MS },
+    },
+    additionalProperties: false,
+  },
+  deps,
+  init: async ({ config, deps }) => {
+    const problem = redisUrlProblem(config.url);
+    if (problem !== undefined) throw new AofError(ErrorCode.PLUGIN_CONFIG_INVALID, `store-redis: url ${problem}`, { plugin: 'store-redis' });
+    const store = await RedisStore.open({
+      url: config.url,
+      keyPrefix: config.key_prefix ?? DEFAULT_KEY_PREFIX,
+      connectTimeoutMs: config.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: config.command_timeout_ms ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      logger: deps.logger,
+    });
+    return { store, stop: () => store.close() };
+  },
+});
+
+export default plugin;

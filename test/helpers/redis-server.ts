@@ -1,0 +1,100 @@
+/**
+ * A real redis-server of the test's own, on a free port and a scratch directory, persisting
+ * nothing: cluster-mode tests run against the component they will meet in production, never
+ * against the machine's shared Redis (6379) or a mock.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  /** Stops the server (SIGTERM, then SIGKILL after 2 s) and removes its directory. */
+  stop(): Promise<void>;
+  /** Stops the server but keeps the port and directory, so `restart` comes back at the same url. */
+  pause(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+/** `args` go to redis-server as they are (`['--requirepass', 'x']`). */
+export async function startTestRedis(args: readonly string[] = []): Promise<TestRedis> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'aof-redis-'));
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    try {
+      let child = await launch(port, dir, args);
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        port,
+        pause: () => stopChild(child),
+        restart: async () => {
+          child = await launch(port, dir, args);
+        },
+        stop: async () => {
+          await stopChild(child);
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      // Another process may take the port between our probe and redis-server's bind.
+      if (attempt === 3) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+}
+
+function launch(port: number, dir: string, args: readonly string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`redis-server did not start within 10 s:\n${output}`)), 10_000);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    child.once('error', (error) => fail(new Error(`cannot run redis-server (is it installed? .ci/run installs it): ${error.message}`)));
+    child.once('exit', (code) => fail(new Error(`redis-server exited with ${code}:\n${output}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        child.stdout?.removeAllListeners('data');
+        child.stdout?.resume();
+        resolve(child);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
