@@ -49,6 +49,7 @@ export class ApprovalService implements ApprovalGate {
   readonly #votes: VoteReader;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #expiring = new Set<Promise<void>>();
+  #clusterSweep: NodeJS.Timeout | undefined;
 
   constructor(deps: ApprovalServiceDeps) {
     this.#deps = deps;
@@ -160,8 +161,22 @@ export class ApprovalService implements ApprovalGate {
     }
   }
 
+  /**
+   * Cluster mode: every `intervalMs`, clocks for the requests other nodes asked too. A node that
+   * stops takes its clocks with it; this way another node expires its requests on time (within
+   * the interval), and the completion lock lets only one node close each.
+   */
+  shareExpiry(intervalMs: number): void {
+    clearInterval(this.#clusterSweep);
+    this.#clusterSweep = setInterval(() => {
+      this.restore().catch((error: unknown) => this.#deps.logger.warn({ err: error }, 'could not read pending approvals from the shared store'));
+    }, intervalMs);
+    this.#clusterSweep.unref();
+  }
+
   /** Stops the expiry clocks (pending requests stay in the store for the next start). */
   async close(): Promise<void> {
+    clearInterval(this.#clusterSweep);
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     await Promise.allSettled(this.#expiring);

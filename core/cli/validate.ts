@@ -49,7 +49,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
  * the file. The daemon file is read again for positions only when there is something to report.
  */
 async function pluginProblems(config: LoadedConfig, env: CliIo['env']): Promise<ConfigProblem[]> {
-  const problems = await Kernel.check({ plugins: pluginSpecs(config, { platforms: true, env }), baseDir: config.baseDir });
+  const problems = await Kernel.check({ plugins: pluginSpecs(config, { platforms: true, clusterStore: true, env }), baseDir: config.baseDir });
   if (problems.length === 0) return [];
   const { yaml } = await readDaemonDocument(config.daemonFile, env);
   const entries = config.daemon.spec.plugins.map((entry) => (typeof entry === 'string' ? entry : entry.use));

@@ -69,6 +69,8 @@ export interface RunningDaemon {
 
 const DEFAULT_SHUTDOWN_GRACE_SECS = 30;
 const DEFAULT_WATCH_DEBOUNCE_MS = 200;
+/** Cluster mode: how often a node picks up the expiry clocks of approvals other nodes asked. */
+const CLUSTER_EXPIRY_SWEEP_MS = 5_000;
 
 /**
  * Boots the daemon: config, plugins, router, limits, runtime, HTTP, admin API, watcher. A broken
@@ -85,6 +87,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     format: options.logFormat ?? spec.logging.format,
     destination: options.logDestination,
     scrubber,
+    ...(spec.server.node_id !== undefined && { node: spec.server.node_id }),
   });
   reportProblems(config, logger);
   const admin = adminSettings(spec, env);
@@ -123,7 +126,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   metrics.trackInFlight(pipeline.inFlight);
   const flows: FlowsService = { list: () => snapshot.get().config.flows, routing: () => snapshot.get().config.daemon.spec.routing };
   const kernel = await Kernel.load({
-    plugins: pluginSpecs(config, { platforms: true, env }),
+    plugins: pluginSpecs(config, { platforms: true, clusterStore: true, env }),
     baseDir: config.baseDir,
     logger,
     services: { http: http.service, metrics, inbound: pipeline, flows },
@@ -196,6 +199,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   await hotReload.peek()?.start();
   // Requests that expired while the daemon was down are closed now, the others get their clocks back.
   await approvals.peek()?.restore().catch((error: unknown) => logger.error({ err: error }, 'could not restore pending approvals'));
+  if (spec.server.cluster_mode === true) approvals.peek()?.shareExpiry(CLUSTER_EXPIRY_SWEEP_MS);
   phase = 'ready';
   const active = config.flows.filter((f) => f.active).length;
   logger.info({

@@ -17,7 +17,7 @@ const refuseMessages: InboundSink = {
  */
 export async function offlineRouter(config: LoadedConfig, env: Record<string, string | undefined>): Promise<FlowRouter> {
   const kernel = await Kernel.load({
-    plugins: pluginSpecs(config, { platforms: false, env }),
+    plugins: pluginSpecs(config, { platforms: false, clusterStore: false, env }),
     baseDir: config.baseDir,
     logger: createLogger({ level: 'silent', format: 'json' }),
     services: {

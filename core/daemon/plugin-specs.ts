@@ -5,7 +5,9 @@ import type { KernelPluginSpec } from '../kernel/kernel.js';
 
 /** Built-ins every daemon runs unless the config names them itself. */
 const DEFAULT_SCORER = 'scorer-weighted';
-const DEFAULT_STORE = 'store-memory';
+const MEMORY_STORE = 'store-memory';
+/** Cluster mode's shared store; its url defaults to `server.redis_url`. */
+const REDIS_STORE = 'store-redis';
 const DEFAULT_TOOLS_AND_MODELS = ['kubectl', 'helm', 'shell', 'http', 'echo', 'command', 'openai', 'anthropic'];
 /** The built-in approval strategies flows pick with `approval.strategy` (reaction is the default). */
 const DEFAULT_APPROVAL_STRATEGIES = ['approval-command', 'approval-button', 'approval-reaction'];
@@ -13,16 +15,25 @@ const DEFAULT_APPROVAL_STRATEGIES = ['approval-command', 'approval-button', 'app
 export interface PluginSpecOptions {
   /** Include the enabled platforms' plugins (off for offline commands such as `aofctl route`). */
   platforms: boolean;
+  /**
+   * In cluster mode, default to the Redis store at `server.redis_url`. Off for offline commands:
+   * they share nothing, so they skip any Redis store and `aofctl route` works on a laptop that
+   * cannot reach the cluster's Redis.
+   */
+  clusterStore: boolean;
   env: Record<string, string | undefined>;
 }
 
 /**
  * The plugin list the kernel loads, in order: the weighted scorer first (custom scorers adjust
- * its score), the configured plugins, the enabled platforms, and the memory store last (the
- * kernel uses the first store it finds, so a configured store wins).
+ * its score), the configured plugins, the enabled platforms, and the default store last, as a
+ * fallback (a configured store replaces it before it runs): memory, or Redis in cluster mode.
  */
 export function pluginSpecs(config: LoadedConfig, options: PluginSpecOptions): KernelPluginSpec[] {
-  const configured = config.daemon.spec.plugins.map(normalizeEntry).filter((entry) => entry.enabled !== false);
+  const { server } = config.daemon.spec;
+  const configured = config.daemon.spec.plugins.map(normalizeEntry)
+    .filter((entry) => entry.enabled !== false && (options.clusterStore || entry.use !== REDIS_STORE))
+    .map((entry) => withRedisUrl(entry, server.redis_url));
   const specs: KernelPluginSpec[] = [];
   if (!configured.some((entry) => entry.use === DEFAULT_SCORER)) specs.push({ use: DEFAULT_SCORER });
   specs.push(...configured);
@@ -38,8 +49,18 @@ export function pluginSpecs(config: LoadedConfig, options: PluginSpecOptions): K
   for (const builtin of [...DEFAULT_TOOLS_AND_MODELS, ...DEFAULT_APPROVAL_STRATEGIES]) {
     if (!configured.some((entry) => entry.use === builtin)) specs.push({ use: builtin });
   }
-  if (!configured.some((entry) => entry.use === DEFAULT_STORE)) specs.push({ use: DEFAULT_STORE });
+  const store: KernelPluginSpec = options.clusterStore && server.cluster_mode === true && server.redis_url !== undefined
+    ? { use: REDIS_STORE, config: { url: server.redis_url }, fallback: true }
+    : { use: MEMORY_STORE, fallback: true };
+  if (!configured.some((entry) => entry.use === store.use)) specs.push(store);
   return specs;
+}
+
+/** A `store-redis` entry written for its other options (a key prefix) connects to `server.redis_url`. */
+function withRedisUrl(entry: KernelPluginSpec, redisUrl: string | undefined): KernelPluginSpec {
+  if (entry.use !== REDIS_STORE || redisUrl === undefined) return entry;
+  const config = entry.config ?? {};
+  return 'url' in config ? entry : { ...entry, config: { ...config, url: redisUrl } };
 }
 
 function normalizeEntry(entry: PluginEntry | string): KernelPluginSpec {

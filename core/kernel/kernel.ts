@@ -18,7 +18,7 @@ import { describeCause } from './describe-cause.js';
 import { importPlugin } from './resolve-plugin.js';
 import { createKernelScope } from './root-container.js';
 import { runHook } from './run-hook.js';
-import type { BootFailure, BootReport, HookName, KernelOptions, LoadedPlugin } from './types.js';
+import type { BootFailure, BootReport, HookName, KernelOptions, KernelPluginSpec, LoadedPlugin } from './types.js';
 import { validatePlugins, type ImportedPlugin, type ValidatedPlugin } from './validate-plugins.js';
 
 export type { BootFailure, BootReport, HookName, KernelOptions, KernelPluginSpec, LoadedPlugin } from './types.js';
@@ -262,10 +262,17 @@ async function resolvePlugins(options: Pick<KernelOptions, 'plugins' | 'baseDir'
       errors.push(asLoadError(result.reason, spec.use));
     }
   });
-  const validation = validatePlugins(imported);
+  const validation = validatePlugins(withoutReplacedFallbacks(imported, specs));
   const ordered = dependencyOrder(validation.plugins.map((plugin) => ({ ...plugin, name: plugin.plugin.name })));
   errors.push(...validation.errors, ...ordered.errors);
   return { errors, order: [...ordered.order], storePlugin: validation.storePlugin, uses };
+}
+
+/** Drops each fallback spec's plugin when a plugin of its kind comes from a spec that is not one. */
+function withoutReplacedFallbacks(imported: ImportedPlugin[], specs: readonly KernelPluginSpec[]): ImportedPlugin[] {
+  const fallbacks = new Set(specs.filter((spec) => spec.fallback === true).map((spec) => spec.use));
+  const chosenKinds = new Set(imported.filter((entry) => !fallbacks.has(entry.use)).map((entry) => entry.plugin.kind));
+  return imported.filter((entry) => !fallbacks.has(entry.use) || !chosenKinds.has(entry.plugin.kind));
 }
 
 function asLoadError(reason: unknown, use: string): AofError {

@@ -16,6 +16,12 @@ export interface KernelPluginSpec {
   config?: Record<string, unknown>;
   /** `false` skips the entry entirely: it is not even resolved, so it need not be installed. */
   enabled?: boolean;
+  /**
+   * A default the caller adds (the daemon's state store): dropped before any of its code runs
+   * when another plugin of the same kind is in the list, so an unused default never connects
+   * anywhere or holds anything.
+   */
+  fallback?: boolean;
 }
 
 export interface KernelOptions {

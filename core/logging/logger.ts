@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { pino, stdSerializers, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import pretty from 'pino-pretty';
 import { redactSecrets, redactSerializedError } from './redact-secrets.js';
@@ -17,6 +18,8 @@ export interface LoggerOptions {
   destination?: DestinationStream;
   /** Blanks known secret values in every line. */
   scrubber?: SecretScrubber;
+  /** `server.node_id`: on every line, so a cluster's merged logs say which node wrote each. */
+  node?: string;
 }
 
 /**
@@ -33,6 +36,7 @@ export function createLogger(options: LoggerOptions): PinoLogger {
     : options.destination ?? turnBatchedStdout();
   const logger = pino({
     level: options.level,
+    ...(options.node !== undefined && { base: { pid: process.pid, hostname: hostname(), node: options.node } }),
     // pino has no option to rename its `time` key; log shippers and DESIGN.md expect `timestamp`.
     timestamp: isoTimestamp,
     formatters: {

@@ -134,6 +134,11 @@ describe('seed document examples', () => {
     assert.equal(scaling.daemon.spec.server.node_id, 'aof-0');
     assert.equal(scaling.daemon.spec.runtime.distributed, true);
     assert.equal(scaling.daemon.spec.runtime.task_queue, 'redis');
+    // Loaded, but the daemon says what it does not do: no node hands tasks to another.
+    assert.deepEqual(scaling.problems.filter((p) => p.message.includes('not built')).map((p) => [p.line, p.message.split(':')[0]]), [
+      [15, 'runtime.distributed is not built yet'],
+      [16, 'runtime.task_queue'],
+    ]);
     assert.equal(scaling.daemon.spec.runtime.max_concurrent_tasks, 50);
 
     const limits = await loadConfig(path.join(seedFixtures, 'snippets', 'rate-limiting.yaml'), { env: SEED_ENV });

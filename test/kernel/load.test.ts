@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
 import { ErrorCode, isAofError, type AofError } from '@aof/api';
@@ -55,6 +57,30 @@ describe('Kernel.load resolves plugins', () => {
     const kernel = await Kernel.load(kernelOptions([{ use: 'store-memory' }], { baseDir: path.parse(repoRoot).root }));
     assert.deepEqual((await kernel.init()).failures, []);
     await kernel.stop();
+  });
+
+  it('drops a fallback when a plugin of its kind is configured, before any of its code runs', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aof-fallback-'));
+    const replaced = await Kernel.load(kernelOptions([
+      { use: 'store-file', config: { path: path.join(dir, 'store.json') } },
+      { use: './rec-a.js' },
+      { use: 'store-redis', config: { url: 'redis://127.0.0.1:9' }, fallback: true },
+    ]));
+    try {
+      // Had store-redis been initialized, init would fail: nothing listens on port 9.
+      assert.deepEqual((await replaced.init()).failures, []);
+      assert.deepEqual(replaced.plugins().map((p) => p.name), ['store-file', 'rec-a']);
+    } finally {
+      await replaced.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const kept = await Kernel.load(kernelOptions([{ use: './rec-a.js' }, { use: 'store-memory', fallback: true }]));
+    assert.equal((await kept.init()).ok, true);
+    assert.deepEqual(kept.plugins('store').map((p) => p.name), ['store-memory'], 'no other store: the fallback serves');
+    await kept.store().set('k', 'v');
+    assert.equal(await kept.store().get('k'), 'v');
+    await kept.stop();
   });
 
   it('skips disabled entries without resolving them', async () => {
