@@ -52,6 +52,8 @@ describe('store-redis', () => {
       await instance.stop?.();
       await raw.close();
     }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(lines, [], 'stopping is not an outage: nothing logged');
   });
 
   it('shares state between two nodes: one wins a claim, counters and lists add up', async () => {

@@ -35,8 +35,9 @@ function assertTtl(ttlMs: number | undefined, key: string): void {
   }
 }
 
-function storeError(message: string, key: string | undefined, cause?: unknown): AofError {
-  return new AofError(ErrorCode.STORE_FAILED, message, { plugin: 'store-redis', details: key === undefined ? {} : { key }, cause });
+/** The Redis client's reason is in the message; it is not kept as a cause (log lines would print it twice). */
+function storeError(message: string, key: string | undefined): AofError {
+  return new AofError(ErrorCode.STORE_FAILED, message, { plugin: 'store-redis', details: key === undefined ? {} : { key } });
 }
 
 /**
@@ -49,10 +50,12 @@ function storeError(message: string, key: string | undefined, cause?: unknown): 
 export class RedisStore implements StateStore {
   readonly #redis: Redis;
   readonly #keyPrefix: string;
+  readonly #unwatch: () => void;
 
-  private constructor(redis: Redis, keyPrefix: string) {
+  private constructor(redis: Redis, keyPrefix: string, unwatch: () => void) {
     this.#redis = redis;
     this.#keyPrefix = keyPrefix;
+    this.#unwatch = unwatch;
   }
 
   /** Connects and checks the server answers; fails with the address (never the password) if not. */
@@ -63,8 +66,11 @@ export class RedisStore implements StateStore {
       lazyConnect: true,
       connectTimeout: options.connectTimeoutMs,
       commandTimeout: options.commandTimeoutMs,
-      // A command waiting through an outage fails at its timeout, not after 20 reconnects.
-      maxRetriesPerRequest: 1,
+      // While the connection is down a command fails at once instead of queueing for the next
+      // reconnect: every caller copes with a store failure, and chat answers keep their pace
+      // through an outage. The command timeout covers a server that is connected but stuck.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
     });
     redis.defineCommand('aofIncrWithTtl', { numberOfKeys: 1, lua: INCR_WITH_TTL });
     // A refused password closes the connection: connect() then only says "Connection is closed",
@@ -80,13 +86,13 @@ export class RedisStore implements StateStore {
     } catch (error) {
       redis.disconnect();
       const reason = firstError ?? error;
-      throw storeError(`cannot reach Redis at ${where}: ${messageOf(reason)}`, undefined, reason);
+      throw storeError(`cannot reach Redis at ${where}: ${messageOf(reason)}`, undefined);
     } finally {
       redis.off('error', remember);
     }
     // From here on an outage is logged and retried; before it, open's error says it all.
-    watchConnection(redis, where, options.logger);
-    return new RedisStore(redis, options.keyPrefix);
+    const unwatch = watchConnection(redis, where, options.logger);
+    return new RedisStore(redis, options.keyPrefix, unwatch);
   }
 
   get(key: string): Promise<string | undefined> {
@@ -161,6 +167,7 @@ export class RedisStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    this.#unwatch();
     try {
       await this.#redis.quit();
     } catch {
@@ -172,7 +179,7 @@ export class RedisStore implements StateStore {
     try {
       return await operation();
     } catch (error) {
-      throw storeError(`Redis ${key === undefined ? 'scan' : `command on key "${key}"`} failed: ${messageOf(error)}`, key, error);
+      throw storeError(`Redis ${key === undefined ? 'scan' : `command on key "${key}"`} failed: ${messageOf(error)}`, key);
     }
   }
 }
@@ -181,19 +188,33 @@ interface IncrScript {
   aofIncrWithTtl(key: string, by: number, ttlMs: number): Promise<number | string>;
 }
 
-/** One warning per outage and one line when it ends, not one per reconnect attempt. */
-function watchConnection(redis: Redis, where: string, logger: Logger | undefined): void {
+/**
+ * One warning per outage (the connection closing or failing, whichever comes first) and one
+ * line when it ends, not one per reconnect attempt. Returns what stops watching (before quit).
+ */
+function watchConnection(redis: Redis, where: string, logger: Logger | undefined): () => void {
   let down = false;
-  redis.on('error', (error: unknown) => {
+  const lost = (error?: unknown): void => {
     if (down) return;
     down = true;
-    logger?.warn({ redis: where, error: messageOf(error) }, 'Redis store unreachable; retrying');
-  });
-  redis.on('ready', () => {
+    logger?.warn({ redis: where, ...(error !== undefined && { error: messageOf(error) }) }, 'Redis store unreachable; retrying');
+  };
+  const back = (): void => {
     if (!down) return;
     down = false;
     logger?.info({ redis: where }, 'Redis store reachable again');
-  });
+  };
+  const closed = (): void => lost();
+  redis.on('error', lost);
+  redis.on('close', closed);
+  redis.on('ready', back);
+  return () => {
+    redis.off('close', closed);
+    redis.off('ready', back);
+    // An error after this still needs a listener, or the client prints it to the console.
+    redis.off('error', lost);
+    redis.on('error', () => undefined);
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
