@@ -76,7 +76,8 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
     const approvals = options.approvals();
     if (outcome.status === 'awaiting_approval' && approvals !== undefined) {
       const suspended = await approvals.suspend({ requestId, message, flow, agent, outcome });
-      return { status: suspended.status, reply: suspended.reply, outcome, delivered: suspended.delivered, ...(suspended.status !== 'awaiting_approval' && { errorType: 'approval_failed' }) };
+      // Only a request the service posted itself is delivered; its refusals are posted like any answer.
+      return { status: suspended.status, reply: suspended.reply, outcome, ...(suspended.delivered && { delivered: true }), ...(suspended.status !== 'awaiting_approval' && { errorType: 'approval_failed' }) };
     }
     return {
       status: outcome.status,

@@ -1,0 +1,59 @@
+/**
+ * A command that needs an approval the daemon cannot ask for is not run, and the asker is told
+ * why in the thread: the flow names no approvers, or its strategy is not loaded. (A state store
+ * that cannot record the request is the same path: test/cluster, Redis down.)
+ */
+import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { callsWith, copyFixture, localSays, startApprovalDaemon, type ApprovalDaemon } from './support.js';
+
+const flow = (name: string, channel: string, approval: string): string => `apiVersion: aof.dev/v1
+kind: AgentFlow
+metadata:
+  name: ${name}
+spec:
+  trigger:
+    type: Local
+    config:
+      channels: [${channel}]
+  context:
+    env:
+      FAKE_KUBECTL_LOG: \${FAKE_KUBECTL_LOG}
+  agents:
+    - name: ops
+  approval:
+${approval}
+`;
+
+describe('approvals that cannot be asked for', () => {
+  let dir: string;
+  let t: ApprovalDaemon;
+  before(async () => {
+    dir = await copyFixture();
+    await writeFile(path.join(dir, 'flows', 'refusals.yaml'), [
+      flow('local-unapprovable-flow', 'unapprovable', '    require_for: [kubectl delete]'),
+      flow('local-no-strategy-flow', 'no-strategy', '    allowed_users: [bob]\n    require_for: [kubectl delete]\n    strategy: carrier-pigeon'),
+    ].join('---\n'));
+    t = await startApprovalDaemon({ dir, keep: true });
+  });
+  after(async () => {
+    await t.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('tells the asker that the flow names no approvers, and runs nothing', async () => {
+    const reply = await localSays(t, 'unapprovable', 'alice', 'kubectl delete pod refused-1');
+    assert.equal(reply.status, 'error');
+    assert.equal(reply.reply, '`kubectl delete pod refused-1` needs an approval, but flow local-unapprovable-flow names no approvers (approval.allowed_users or approval.chains), so it was not run.');
+    assert.deepEqual(await callsWith(t, 'refused-1'), []);
+  });
+
+  it('tells the asker that the strategy is not loaded, and runs nothing', async () => {
+    const reply = await localSays(t, 'no-strategy', 'alice', 'kubectl delete pod refused-2');
+    assert.equal(reply.status, 'error');
+    assert.match(reply.reply ?? '', /the approval strategy "carrier-pigeon" is not loaded on this daemon, so it was not run\.$/);
+    assert.deepEqual(await callsWith(t, 'refused-2'), []);
+  });
+});
