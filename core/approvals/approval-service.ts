@@ -7,11 +7,11 @@
 import type { ApprovalInstance, ApprovalVote, InboundMessage, Logger, MetricsService, PlatformInstance, StateStore } from '@aof/api';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
-import { newApprovalId } from './approval-ids.js';
+import { approvalIdIn, newApprovalId } from './approval-ids.js';
 import { ApprovalPoster, chooseMode } from './approval-posting.js';
 import { resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
 import { ApprovalStore } from './approval-store.js';
-import { approvedText, closedText, deniedText, displayCommand, expiredText, IGNORED_TEXT, progressText, requestText, withdrawnText, type IgnoredReason } from './approval-text.js';
+import { approvedText, closedText, deniedText, displayCommand, expiredText, IGNORED_TEXT, progressText, requestText, unreadableText, withdrawnText, type IgnoredReason } from './approval-text.js';
 import { chainFor, identityOf } from './approvers.js';
 import { DEFAULT_STRATEGY, isTyped, viewFromAudit, viewOf, VoteReader } from './approval-votes.js';
 import { eligibility, tally } from './tally.js';
@@ -138,7 +138,23 @@ export class ApprovalService implements ApprovalGate {
     return { status: 'awaiting_approval', reply: this.#deps.scrub(text), delivered: true };
   }
 
+  /**
+   * The request an event is a vote on, if any. When the store cannot say (an outage), a typed
+   * message that names a request is answered that its vote was not recorded, rather than handed
+   * to a flow as a chat message; other events fail to the caller.
+   */
   async claim(message: InboundMessage): Promise<ApprovalClaim | undefined> {
+    try {
+      return await this.#claim(message);
+    } catch (error) {
+      const named = isTyped(message) ? approvalIdIn(message.text) : undefined;
+      if (named === undefined) throw error;
+      this.#deps.logger.error({ approval_id: named, err: error }, 'could not read the approval request a message names');
+      return { approvalId: named, settle: () => this.#poster.answer(message, unreadableText(named), 'error', null) };
+    }
+  }
+
+  async #claim(message: InboundMessage): Promise<ApprovalClaim | undefined> {
     const id = await this.#votes.requestOf(message, this.#store);
     if (id === undefined) return undefined;
     const record = await this.#store.record(id);

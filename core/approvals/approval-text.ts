@@ -84,6 +84,10 @@ export const IGNORED_TEXT: Readonly<Record<IgnoredReason, (id: string) => string
   other_message: (id) => `That button does not belong to ${id}'s approval message.`,
 };
 
+export function unreadableText(id: string): string {
+  return `Request ${id} could not be read (the state store did not answer), so nothing was recorded. Send it again in a moment.`;
+}
+
 export function closedText(id: string, status: string | undefined): string {
   return status === undefined ? `Request ${id} is not pending.` : `Request ${id} is already ${status}; nothing changed.`;
 }

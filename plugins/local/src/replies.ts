@@ -65,12 +65,22 @@ export class ReplyBook {
     });
   }
 
-  /** Stores the final record and wakes a request waiting for it. */
+  /**
+   * Stores the final record and wakes a request waiting for it. The write goes out first (a
+   * client that reads the record after its answer finds it), but a waiting request gets its
+   * answer even when the store cannot keep it (an outage); only an answer nobody waits for
+   * fails with the store.
+   */
   async settle(record: LocalReply): Promise<void> {
-    await this.store.set(KEY_PREFIX + record.id, JSON.stringify(record), { ttlMs: this.ttlMs });
+    const written = this.store.set(KEY_PREFIX + record.id, JSON.stringify(record), { ttlMs: this.ttlMs });
     const waiter = this.#waiting.get(record.id);
     this.#waiting.delete(record.id);
     waiter?.(record);
+    try {
+      await written;
+    } catch (error) {
+      if (waiter === undefined) throw error;
+    }
   }
 
   async get(id: string): Promise<LocalReply | undefined> {
