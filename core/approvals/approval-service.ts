@@ -35,6 +35,8 @@ export interface ApprovalServiceDeps {
 const VOTE_EVENTS: Readonly<Record<ApprovalVote, AuditEvent>> = { approve: 'approval', deny: 'denial', withdraw: 'withdrawal' };
 /** setTimeout's limit; a later expiry is re-armed when this fires. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** How far back a cluster node looks for requests nobody expired (all nodes down for longer: the next start's restore). */
+const DUE_LOOKBACK_MS = 10 * 60_000;
 
 function actor(identity: Identity): string {
   return `${identity.platform}:${identity.workspace}:${identity.user}`;
@@ -178,16 +180,25 @@ export class ApprovalService implements ApprovalGate {
   }
 
   /**
-   * Cluster mode: every `intervalMs`, clocks for the requests other nodes asked too. A node that
-   * stops takes its clocks with it; this way another node expires its requests on time (within
-   * the interval), and the completion lock lets only one node close each.
+   * Cluster mode: every `intervalMs`, clocks for the requests other nodes asked that are due
+   * soon (or were due in the last ten minutes). A node that stops takes its clocks with it; this
+   * way another node expires its requests on time, and the completion lock lets one close each.
    */
   shareExpiry(intervalMs: number): void {
     clearInterval(this.#clusterSweep);
     this.#clusterSweep = setInterval(() => {
-      this.restore().catch((error: unknown) => this.#deps.logger.warn({ err: error }, 'could not read pending approvals from the shared store'));
+      this.#armDue(intervalMs).catch((error: unknown) => this.#deps.logger.warn({ err: error }, 'could not read due approvals from the shared store'));
     }, intervalMs);
     this.#clusterSweep.unref();
+  }
+
+  async #armDue(intervalMs: number): Promise<void> {
+    const now = this.#now();
+    for (const id of await this.#store.dueIds(now - DUE_LOOKBACK_MS, now + 2 * intervalMs)) {
+      if (this.#timers.has(id)) continue;
+      const record = await this.#store.record(id);
+      if (record !== undefined) this.#schedule(record);
+    }
   }
 
   /** Stops the expiry clocks (pending requests stay in the store for the next start). */

@@ -8,6 +8,8 @@
  *   approval:<id>:done       the completion lock: set once (ifAbsent) with the final status
  *   approval:<id>:audit      the audit trail (list), kept after completion
  *   approval:msg:<platform>:<channel>:<message>   the request an approval message belongs to
+ *   approval:due:<minute>    ids of the requests that expire in that minute since the epoch (list),
+ *                            so a cluster's nodes find what is due without scanning the store
  */
 import type { StateStore } from '@aof/api';
 import type { ApprovalRecord, FinalStatus, StoredVote, SuspendedRun } from './types.js';
@@ -19,6 +21,7 @@ export const HISTORY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const PENDING_GRACE_MS = 24 * 60 * 60 * 1000;
 
 const ID_KEY = /^approval:(apr-[a-z0-9]+)$/;
+const DUE_BUCKET_MS = 60_000;
 const FINAL_STATUSES: readonly FinalStatus[] = ['approved', 'denied', 'expired', 'failed'];
 
 /** `:` and `%` escaped, so no platform id can forge another request's index key. */
@@ -41,6 +44,22 @@ export class ApprovalStore {
     await this.#store.listPush(runKey, JSON.stringify(run));
     await this.#store.expire(runKey, this.#pendingTtl(record));
     await this.save(record);
+    const bucket = Math.floor(record.expiresAt / DUE_BUCKET_MS);
+    const dueKey = `${APPROVAL_PREFIX}due:${bucket}`;
+    await this.#store.listPush(dueKey, record.id);
+    await this.#store.expire(dueKey, Math.max(1, (bucket + 1) * DUE_BUCKET_MS - this.#now()) + PENDING_GRACE_MS);
+  }
+
+  /**
+   * Ids of the requests that expire between `from` and `to` (ms since the epoch, whole minutes
+   * around them), pending or not: a few list reads instead of a scan of every key in the store.
+   */
+  async dueIds(from: number, to: number): Promise<string[]> {
+    const ids = new Set<string>();
+    for (let bucket = Math.floor(from / DUE_BUCKET_MS); bucket <= Math.floor(to / DUE_BUCKET_MS); bucket += 1) {
+      for (const id of await this.#store.listRange(`${APPROVAL_PREFIX}due:${bucket}`, 0, -1)) ids.add(id);
+    }
+    return [...ids];
   }
 
   async save(record: ApprovalRecord): Promise<void> {
