@@ -16,7 +16,9 @@ export interface RedisStoreOptions {
 
 /**
  * INCRBY that sets the ttl only on the key it creates, in one step: a counter with a window
- * (a rate limit) must not lose its expiry to a race between two nodes.
+ * (a rate limit) must not lose its expiry to a race between two nodes. A script rather than
+ * MULTI/EXEC: ioredis builds a pipeline object per transaction, 43-69 µs of the daemon's CPU
+ * per call against 15-17 µs for the script (bench/cluster/store-calls.ts).
  */
 const INCR_WITH_TTL = `
 local created = redis.call('EXISTS', KEYS[1]) == 0
@@ -71,6 +73,9 @@ export class RedisStore implements StateStore {
       // through an outage. The command timeout covers a server that is connected but stuck.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      // Commands issued in one event-loop turn leave in one write: under load Redis reads and
+      // parses far fewer packets (≈ 40 % less of its CPU per message in bench/cluster).
+      enableAutoPipelining: true,
     });
     redis.defineCommand('aofIncrWithTtl', { numberOfKeys: 1, lua: INCR_WITH_TTL });
     // A refused password closes the connection: connect() then only says "Connection is closed",
