@@ -4,16 +4,12 @@
  * the `command` model and the `echo` tool, for 1, 10 and 100 flows. The daemon runs as its own
  * process (`node core/main.js`), autocannon drives it over loopback.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
+import { postMessages, startBenchDaemon } from '../local-daemon.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const DURATION_SECS = Number(process.env.BENCH_DURATION_SECS ?? 8);
 const CONNECTIONS = 50;
 /** `BENCH_FLOW_COUNTS=100` runs one size only. */
@@ -42,43 +38,8 @@ async function writeDeployment(dir: string, flows: number): Promise<string> {
   return config;
 }
 
-async function startDaemon(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...DAEMON_NODE_ARGS, path.join(repoRoot, 'core/main.js'), '--config', config, '--port', '0', '--log-level', 'info'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'daemon ready' && entry.port !== undefined) resolve(entry.port);
-      } catch {
-        // not a log line
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}`)));
-  });
-  // Drain stdout so a full pipe never blocks the daemon.
-  lines.on('line', () => undefined);
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function load(url: string, flows: number, durationSecs: number): Promise<autocannon.Result> {
-  let n = 0;
-  return autocannon({
-    url: `${url}/platforms/local/messages?wait=true`,
-    connections: CONNECTIONS,
-    duration: durationSecs,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [{
-      setupRequest: (request) => {
-        n++;
-        return { ...request, body: JSON.stringify({ channel: `c${n % flows}`, user: `u${n % 500}`, text: `echo message ${n}` }) };
-      },
-    }],
-  });
+function load(url: string, flows: number, durationSecs: number): Promise<autocannon.Result> {
+  return postMessages(url, { connections: CONNECTIONS, durationSecs, message: (n) => ({ channel: `c${n % flows}`, user: `u${n % 500}`, text: `echo message ${n}` }) });
 }
 
 /**
@@ -110,7 +71,7 @@ async function main(): Promise<void> {
   for (const flows of FLOW_COUNTS) {
     const dir = await mkdtemp(path.join(tmpdir(), 'aof-bench-e2e-'));
     const config = await writeDeployment(dir, flows);
-    const daemon = await startDaemon(config);
+    const daemon = await startBenchDaemon(config, DAEMON_NODE_ARGS);
     try {
       // Warm-up: every flow's pool starts its workers before the measured run.
       const firstMs = await firstMessages(daemon.url, flows);
@@ -118,9 +79,7 @@ async function main(): Promise<void> {
       const result = await load(daemon.url, flows, DURATION_SECS);
       console.log(`| ${flows} | ${Math.round(result.requests.average).toLocaleString('en-US')} | ${result.latency.p50} | ${result.latency.p99} | ${result.errors} | ${result.non2xx} | ${Math.round(firstMs).toLocaleString('en-US')} |`);
     } finally {
-      const exited = once(daemon.child, 'exit');
-      daemon.child.kill('SIGTERM');
-      await exited;
+      await daemon.stop();
       await rm(dir, { recursive: true, force: true });
     }
   }

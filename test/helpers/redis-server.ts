@@ -12,6 +12,8 @@ import path from 'node:path';
 export interface TestRedis {
   url: string;
   port: number;
+  /** The server process (for reading its CPU time in benchmarks). */
+  readonly pid: number | undefined;
   /** Stops the server (SIGTERM, then SIGKILL after 2 s) and removes its directory. */
   stop(): Promise<void>;
   /** Stops the server but keeps the port and directory, so `restart` comes back at the same url. */
@@ -29,6 +31,9 @@ export async function startTestRedis(args: readonly string[] = []): Promise<Test
       return {
         url: `redis://127.0.0.1:${port}`,
         port,
+        get pid() {
+          return child.pid;
+        },
         pause: () => stopChild(child),
         restart: async () => {
           child = await launch(port, dir, args);
