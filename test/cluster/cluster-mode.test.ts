@@ -137,6 +137,10 @@ describe('cluster mode: two nodes sharing one Redis', () => {
       await redis.restart();
     }
     assert.equal(b.logs.filter((line) => line.msg === 'Redis store unreachable; retrying').length, 1);
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    assert.match(metrics, /^agentflow_store_outages_total\{store="redis"\} 1$/m);
+    const failures = Number(/^agentflow_store_call_failures_total\{store="redis"\} (\d+)$/m.exec(metrics)?.[1]);
+    assert.ok(failures >= 5, `store calls that failed during the outage: ${failures}`);
     await waitFor(() => b.logs.find((line) => line.msg === 'Redis store reachable again'), 'the end of the outage in the log');
   });
 });

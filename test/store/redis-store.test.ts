@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCode, isAofError, type Logger } from '@aof/api';
 import storeRedis, { RedisStore, describeRedisUrl, type RedisStoreOptions } from '@aof/plugin-store-redis';
+import { createMetrics } from '../../core/metrics/metrics.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
 interface LogLine {
@@ -42,7 +43,7 @@ describe('store-redis', () => {
     assert.equal(storeRedis.kind, 'store');
     assert.equal(storeRedis.name, 'store-redis');
     const lines: LogLine[] = [];
-    const instance = await storeRedis.init({ name: 'store-redis', config: { url: redis.url, key_prefix: 'tenant-a:' }, deps: { logger: recordingLogger(lines) } });
+    const instance = await storeRedis.init({ name: 'store-redis', config: { url: redis.url, key_prefix: 'tenant-a:' }, deps: { logger: recordingLogger(lines), metrics: createMetrics() } });
     const raw = await RedisStore.open(options(redis.url, { keyPrefix: '' }));
     try {
       await instance.store.set('plugin:k', 'v');
@@ -112,7 +113,7 @@ describe('store-redis', () => {
   it('rejects a url that is not a Redis address before connecting', async () => {
     for (const url of ['localhost:6379', 'http://localhost:6379']) {
       await assert.rejects(
-        Promise.resolve().then(() => storeRedis.init({ name: 'store-redis', config: { url }, deps: { logger: recordingLogger([]) } })),
+        Promise.resolve().then(() => storeRedis.init({ name: 'store-redis', config: { url }, deps: { logger: recordingLogger([]), metrics: createMetrics() } })),
         (error: unknown) => isAofError(error, ErrorCode.PLUGIN_CONFIG_INVALID) && (error as Error).message.startsWith('store-redis: url '),
       );
     }
@@ -121,7 +122,9 @@ describe('store-redis', () => {
   it('fails a command fast while Redis is down, says so once, and recovers when it is back', async () => {
     const own = await startTestRedis();
     const lines: LogLine[] = [];
-    const store = await RedisStore.open(options(own.url, { commandTimeoutMs: 300, logger: recordingLogger(lines) }));
+    const counted = { callFailed: 0, connectionLost: 0 };
+    const events = { callFailed: () => void (counted.callFailed += 1), connectionLost: () => void (counted.connectionLost += 1) };
+    const store = await RedisStore.open(options(own.url, { commandTimeoutMs: 300, logger: recordingLogger(lines), events }));
     try {
       await store.set('k', 'before');
       await own.pause();
@@ -132,6 +135,7 @@ describe('store-redis', () => {
       const warnings = lines.filter((line) => line.level === 'warn');
       assert.equal(warnings.length, 1, JSON.stringify(lines));
       assert.equal(warnings[0]?.fields.redis, own.url);
+      assert.deepEqual(counted, { callFailed: 2, connectionLost: 1 });
       await own.restart();
       // The restarted server kept nothing (no persistence): what matters is that commands work again.
       const value = await retry(async () => {

@@ -1,8 +1,8 @@
-import { AofError, coreServices, definePlugin, ErrorCode } from '@aof/api';
-import { RedisStore } from './redis-store.js';
+import { AofError, coreServices, definePlugin, ErrorCode, type MetricsService } from '@aof/api';
+import { RedisStore, type StoreEvents } from './redis-store.js';
 import { redisUrlProblem } from './redis-url.js';
 
-export { RedisStore, type RedisStoreOptions } from './redis-store.js';
+export { RedisStore, type RedisStoreOptions, type StoreEvents } from './redis-store.js';
 export { describeRedisUrl } from './redis-url.js';
 
 export interface RedisStoreConfig {
@@ -22,7 +22,7 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
  * conversation memory live in Redis, so every node sees what any node did. The daemon loads it
  * with `server.cluster_mode: true` and `server.redis_url`; naming it in `plugins:` sets its options.
  */
-const deps = { logger: coreServices.logger };
+const deps = { logger: coreServices.logger, metrics: coreServices.metrics };
 
 export const plugin = definePlugin<'store', RedisStoreConfig, typeof deps>({
   name: 'store-redis',
@@ -48,9 +48,20 @@ export const plugin = definePlugin<'store', RedisStoreConfig, typeof deps>({
       connectTimeoutMs: config.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: config.command_timeout_ms ?? DEFAULT_COMMAND_TIMEOUT_MS,
       logger: deps.logger,
+      events: storeEvents(deps.metrics),
     });
     return { store, stop: () => store.close() };
   },
 });
+
+/** Counters to alert on: calls that failed (each one degraded a message) and connections lost. */
+function storeEvents(metrics: MetricsService): StoreEvents {
+  const failures = metrics.counter({ name: 'agentflow_store_call_failures_total', help: 'State store calls that failed (the caller carried on without the store).', labelNames: ['store'] });
+  const outages = metrics.counter({ name: 'agentflow_store_outages_total', help: 'Times the connection to the shared state store was lost.', labelNames: ['store'] });
+  return {
+    callFailed: () => failures.inc({ store: 'redis' }),
+    connectionLost: () => outages.inc({ store: 'redis' }),
+  };
+}
 
 export default plugin;

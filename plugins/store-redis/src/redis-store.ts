@@ -12,6 +12,13 @@ export interface RedisStoreOptions {
   /** How long a command may wait for its answer (also while reconnecting) before it fails. */
   commandTimeoutMs: number;
   logger?: Logger;
+  /** Told of each failed call and each lost connection (the plugin counts them as metrics). */
+  events?: StoreEvents;
+}
+
+export interface StoreEvents {
+  callFailed(): void;
+  connectionLost(): void;
 }
 
 /**
@@ -53,11 +60,13 @@ export class RedisStore implements StateStore {
   readonly #redis: Redis;
   readonly #keyPrefix: string;
   readonly #unwatch: () => void;
+  readonly #events: StoreEvents | undefined;
 
-  private constructor(redis: Redis, keyPrefix: string, unwatch: () => void) {
+  private constructor(redis: Redis, keyPrefix: string, unwatch: () => void, events: StoreEvents | undefined) {
     this.#redis = redis;
     this.#keyPrefix = keyPrefix;
     this.#unwatch = unwatch;
+    this.#events = events;
   }
 
   /** Connects and checks the server answers; fails with the address (never the password) if not. */
@@ -96,8 +105,8 @@ export class RedisStore implements StateStore {
       redis.off('error', remember);
     }
     // From here on an outage is logged and retried; before it, open's error says it all.
-    const unwatch = watchConnection(redis, where, options.logger);
-    return new RedisStore(redis, options.keyPrefix, unwatch);
+    const unwatch = watchConnection(redis, where, options.logger, options.events);
+    return new RedisStore(redis, options.keyPrefix, unwatch, options.events);
   }
 
   get(key: string): Promise<string | undefined> {
@@ -184,6 +193,7 @@ export class RedisStore implements StateStore {
     try {
       return await operation();
     } catch (error) {
+      this.#events?.callFailed();
       throw storeError(`Redis ${key === undefined ? 'scan' : `command on key "${key}"`} failed: ${messageOf(error)}`, key);
     }
   }
@@ -197,11 +207,12 @@ interface IncrScript {
  * One warning per outage (the connection closing or failing, whichever comes first) and one
  * line when it ends, not one per reconnect attempt. Returns what stops watching (before quit).
  */
-function watchConnection(redis: Redis, where: string, logger: Logger | undefined): () => void {
+function watchConnection(redis: Redis, where: string, logger: Logger | undefined, events: StoreEvents | undefined): () => void {
   let down = false;
   const lost = (error?: unknown): void => {
     if (down) return;
     down = true;
+    events?.connectionLost();
     logger?.warn({ redis: where, ...(error !== undefined && { error: messageOf(error) }) }, 'Redis store unreachable; retrying');
   };
   const back = (): void => {
