@@ -3,7 +3,7 @@ import { AofError, ErrorCode, type DaemonConfig, type PluginEntry } from '@aof/a
 import { likelyTypos } from './document-checks.js';
 import { isRecord, missingVariableProblem, prepareDocument } from './prepare-document.js';
 import { problemAt, type ConfigProblem } from './problems.js';
-import { unbuiltRuntimeOptions } from './runtime-checks.js';
+import { clusterProblems } from './cluster-checks.js';
 import { schemaValidators } from './schemas.js';
 import type { Env } from './substitute-env.js';
 import { validateSchema } from './validate-schema.js';
@@ -62,7 +62,7 @@ export async function readDaemonDocument(file: string, env: Env): Promise<Daemon
   if (schema.valid) {
     daemon.spec.plugins = daemon.spec.plugins.map(normalizePlugin);
     daemon.spec.platforms = lowerCasePlatforms(daemon.spec.platforms, yaml, problems);
-    problems.push(...unbuiltRuntimeOptions(daemon, yaml));
+    problems.push(...clusterProblems(daemon, yaml));
   }
   return { daemon, yaml, defaultAgentPath: aliased ?? fallback.defaultAgentPath, problems };
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isAofError } from '@aof/api';
@@ -24,6 +26,23 @@ describe('the daemon config', () => {
     assert.equal(error.message, 'missing required field "redis_url"');
     assert.equal(error.line, locate(cluster, 'server:').line);
     assert.equal(errorsOf(config.problems).length, 1);
+  });
+
+  it('warns in cluster mode about platform modes only one node may run, at their line', async () => {
+    const file = path.join(configFixtures, 'daemon', 'cluster-one-node-modes.yaml');
+    const config = await loadConfig(file, { env: {} });
+    assert.deepEqual(errorsOf(config.problems), []);
+    const telegram = problemAt(config.problems, file, 'spec.platforms.telegram.mode');
+    assert.equal(telegram.severity, 'warning');
+    assert.equal(telegram.message, 'telegram mode: polling in cluster mode: Telegram answers a second poller with 409 Conflict; run polling on one node only, or use mode: webhook');
+    assert.equal(telegram.line, locate(file, 'mode: polling').line);
+    assert.match(problemAt(config.problems, file, 'spec.platforms.whatsapp.mode').message, /^whatsapp mode: web in cluster mode: a WhatsApp Web session belongs to one browser/);
+
+    const single = path.join(await mkdtemp(path.join(tmpdir(), 'aof-one-node-')), 'daemon.yaml');
+    await writeFile(single, (await readFile(file, 'utf8')).replace('cluster_mode: true', 'cluster_mode: false'));
+    const one = await loadConfig(single, { env: {} });
+    assert.deepEqual(one.problems.filter((p) => p.path?.startsWith('spec.platforms')), [], 'one node: nothing to say');
+    await rm(path.dirname(single), { recursive: true, force: true });
   });
 
   it('reads numbers written as strings, loads no flows when flows are disabled, ignores extra documents', async () => {
