@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCode, isAofError, type Logger } from '@aof/api';
 import storeRedis, { RedisStore, describeRedisUrl, type RedisStoreOptions } from '@aof/plugin-store-redis';
+import { Kernel } from '../../core/kernel/kernel.js';
 import { createMetrics } from '../../core/metrics/metrics.js';
+import { repoRoot } from '../helpers/paths.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
 interface LogLine {
@@ -111,7 +113,10 @@ describe('store-redis', () => {
   });
 
   it('rejects a url that is not a Redis address before connecting', async () => {
-    for (const url of ['localhost:6379', 'http://localhost:6379']) {
+    const problems = await Kernel.check({ plugins: [{ use: 'store-redis', config: { url: 'http://localhost:6379' } }], baseDir: repoRoot });
+    assert.equal(problems.length, 1, 'aofctl validate and the kernel catch a wrong scheme before any plugin code runs');
+    assert.ok(isAofError(problems[0]?.error, ErrorCode.PLUGIN_CONFIG_INVALID), String(problems[0]?.error));
+    for (const url of ['localhost:6379', 'http://localhost:6379', 'redis://']) {
       await assert.rejects(
         Promise.resolve().then(() => storeRedis.init({ name: 'store-redis', config: { url }, deps: { logger: recordingLogger([]), metrics: createMetrics() } })),
         (error: unknown) => isAofError(error, ErrorCode.PLUGIN_CONFIG_INVALID) && (error as Error).message.startsWith('store-redis: url '),

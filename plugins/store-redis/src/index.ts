@@ -17,13 +17,13 @@ const DEFAULT_KEY_PREFIX = 'aof:';
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 
+const deps = { logger: coreServices.logger, metrics: coreServices.metrics };
+
 /**
  * The shared state store of cluster mode: dedupe marks, limit counters, pending approvals and
  * conversation memory live in Redis, so every node sees what any node did. The daemon loads it
  * with `server.cluster_mode: true` and `server.redis_url`; naming it in `plugins:` sets its options.
  */
-const deps = { logger: coreServices.logger, metrics: coreServices.metrics };
-
 export const plugin = definePlugin<'store', RedisStoreConfig, typeof deps>({
   name: 'store-redis',
   kind: 'store',
@@ -31,7 +31,8 @@ export const plugin = definePlugin<'store', RedisStoreConfig, typeof deps>({
     type: 'object',
     required: ['url'],
     properties: {
-      url: { type: 'string', minLength: 1 },
+      // Checked before any plugin code runs (aofctl validate too); init also refuses a URL without a host.
+      url: { type: 'string', pattern: '^rediss?://' },
       key_prefix: { type: 'string', default: DEFAULT_KEY_PREFIX },
       connect_timeout_ms: { type: 'integer', minimum: 1, default: DEFAULT_CONNECT_TIMEOUT_MS },
       command_timeout_ms: { type: 'integer', minimum: 1, default: DEFAULT_COMMAND_TIMEOUT_MS },

@@ -9,7 +9,7 @@ export interface RedisStoreOptions {
   keyPrefix: string;
   /** How long the first connection may take before `open` fails. */
   connectTimeoutMs: number;
-  /** How long a command may wait for its answer (also while reconnecting) before it fails. */
+  /** How long a command may wait for a connected server's answer (while disconnected it fails at once). */
   commandTimeoutMs: number;
   logger?: Logger;
   /** Told of each failed call and each lost connection (the plugin counts them as metrics). */
@@ -53,8 +53,8 @@ function storeError(message: string, key: string | undefined): AofError {
  * The StateStore on a Redis server, shared by every node of a cluster: the same semantics as
  * store-memory (which mirrors Redis), each operation one command or one script, so concurrent
  * nodes never see half of an update. Redis errors (a type mismatch, a timeout, no connection)
- * reject with STORE_FAILED; callers already treat a store failure as such (dedupe lets the
- * event through, a limit check refuses nothing, an approval vote reports the failure).
+ * reject with STORE_FAILED, and every caller copes (README, Cluster mode): dedupe lets the
+ * event through, a limit check refuses nothing, an approval that cannot be recorded is refused.
  */
 export class RedisStore implements StateStore {
   readonly #redis: Redis;
