@@ -3,7 +3,8 @@
  * and one real redis-server. Whatever one node records, the other acts on: a Slack retry that
  * reaches the other node is dropped there, an approval asked on one node is granted on the other
  * (by a reaction, and by a 2-of-2 chain split between the nodes) and runs once, a user's rate
- * limit counts the requests of both nodes, and a request whose node stopped still expires.
+ * limit counts the requests of both nodes, a request whose node stopped still expires, and with
+ * Redis stopped a node keeps answering and refuses, in the thread, what needs the store.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
