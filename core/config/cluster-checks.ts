@@ -10,11 +10,15 @@ const ONE_NODE_MODES: ReadonlyArray<{ platform: string; mode: string; why: strin
   { platform: 'whatsapp', mode: 'web', why: 'a WhatsApp Web session belongs to one browser; run it on one node only, or use mode: cloud' },
 ];
 
+/** Built-in stores that keep state in one node: named in cluster mode, they replace store-redis. */
+const NODE_LOCAL_STORES = new Set(['store-memory', '@aof/plugin-store-memory', 'store-file', '@aof/plugin-store-file']);
+
 /**
  * Scale-out settings the daemon does not honour as written: the seed's distributed task queue
- * (`runtime.distributed`, `runtime.task_queue: redis`) is not built, and in cluster mode a
- * platform mode that allows one connection cannot run on every node. Said at load, so nobody
- * deploys believing otherwise.
+ * (`runtime.distributed`, `runtime.task_queue: redis`) is not built; in cluster mode a platform
+ * mode that allows one connection cannot run on every node, and a node-local store named in
+ * `plugins:` would keep each node's state to itself. Said at load, so nobody deploys believing
+ * otherwise.
  */
 export function clusterProblems(daemon: DaemonConfig, yaml: YamlDocument): ConfigProblem[] {
   const { runtime, server, platforms } = daemon.spec;
@@ -23,6 +27,11 @@ export function clusterProblems(daemon: DaemonConfig, yaml: YamlDocument): Confi
   if (runtime?.distributed === true) problems.push(warn(['spec', 'runtime', 'distributed'], `runtime.distributed is not built yet: ${NOT_SHARED}`));
   if (runtime?.task_queue === 'redis') problems.push(warn(['spec', 'runtime', 'task_queue'], `runtime.task_queue: redis is not built yet: ${NOT_SHARED}`));
   if (server.cluster_mode !== true) return problems;
+  daemon.spec.plugins.forEach((entry, index) => {
+    if (entry.enabled === false || !NODE_LOCAL_STORES.has(entry.use)) return;
+    problems.push(warn(['spec', 'plugins', index], `${entry.use} keeps state on each node alone, so in cluster mode the nodes would not share dedupe, limits or approvals; `
+      + 'remove it to use store-redis at server.redis_url'));
+  });
   for (const { platform, mode, why } of ONE_NODE_MODES) {
     const block = platforms[platform];
     if (block?.enabled !== false && block?.mode === mode) {

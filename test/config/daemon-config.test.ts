@@ -37,11 +37,14 @@ describe('the daemon config', () => {
     assert.equal(telegram.message, 'telegram mode: polling in cluster mode: Telegram answers a second poller with 409 Conflict; run polling on one node only, or use mode: webhook');
     assert.equal(telegram.line, locate(file, 'mode: polling').line);
     assert.match(problemAt(config.problems, file, 'spec.platforms.whatsapp.mode').message, /^whatsapp mode: web in cluster mode: a WhatsApp Web session belongs to one browser/);
+    const store = problemAt(config.problems, file, 'spec.plugins[0]');
+    assert.equal(store.message, 'store-file keeps state on each node alone, so in cluster mode the nodes would not share dedupe, limits or approvals; remove it to use store-redis at server.redis_url');
+    assert.equal(store.line, locate(file, '- use: store-file').line);
 
     const single = path.join(await mkdtemp(path.join(tmpdir(), 'aof-one-node-')), 'daemon.yaml');
     await writeFile(single, (await readFile(file, 'utf8')).replace('cluster_mode: true', 'cluster_mode: false'));
     const one = await loadConfig(single, { env: {} });
-    assert.deepEqual(one.problems.filter((p) => p.path?.startsWith('spec.platforms')), [], 'one node: nothing to say');
+    assert.deepEqual(one.problems.filter((p) => p.path?.startsWith('spec.platforms') || p.path?.startsWith('spec.plugins')), [], 'one node: nothing to say');
     await rm(path.dirname(single), { recursive: true, force: true });
   });
 
