@@ -5,11 +5,10 @@
  * and is ready when /readyz says so.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { openSync, closeSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, stopChild } from '../../test/helpers/child-process.js';
 import type { ChildMessage, StatsMessage } from './protocol.js';
 
 /** The checkout: this file runs from dist/bench/ingress/. */
@@ -47,7 +46,7 @@ export async function forkServer(module: string, env: Record<string, string> = {
       reject(new Error(`${module} exited with ${String(code)} before it was ready:\n${stderr}`));
     });
   });
-  return { child, port, stop: () => stopChild(child) };
+  return { child, port, stop: () => stopChild(child, STOP_TIMEOUT_MS) };
 }
 
 /** Asks the Web API stub for its call counts. */
@@ -80,12 +79,12 @@ export async function spawnDaemon(config: string, logFile: string, env: Record<s
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
-      await stopChild(child);
+      await stopChild(child, STOP_TIMEOUT_MS);
       throw new Error(`the daemon was not ready after ${READY_TIMEOUT_MS} ms; see ${logFile}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { child, port, stop: () => stopChild(child) };
+  return { child, port, stop: () => stopChild(child, STOP_TIMEOUT_MS) };
 }
 
 /** `BENCH_DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles the daemon under the load (Node refuses --cpu-prof in NODE_OPTIONS). */
@@ -94,21 +93,4 @@ function nodeArgs(variable: string): string[] {
   return (process.env[variable] ?? '').split(' ').filter((arg) => arg !== '');
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
 
-/** A port free right now (the daemon takes it a moment later; nothing else on this host races for it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

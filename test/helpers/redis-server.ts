@@ -5,9 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort, stopChild } from './child-process.js';
+
+/** redis-server saves nothing, so it stops at once on SIGTERM; this only bounds a hung one. */
+const STOP_TIMEOUT_MS = 2_000;
 
 export interface TestRedis {
   url: string;
@@ -34,12 +37,12 @@ export async function startTestRedis(args: readonly string[] = []): Promise<Test
         get pid() {
           return child.pid;
         },
-        pause: () => stopChild(child),
+        pause: () => stopChild(child, STOP_TIMEOUT_MS),
         restart: async () => {
           child = await launch(port, dir, args);
         },
         stop: async () => {
-          await stopChild(child);
+          await stopChild(child, STOP_TIMEOUT_MS);
           await rm(dir, { recursive: true, force: true });
         },
       };
@@ -79,27 +82,6 @@ function launch(port: number, dir: string, args: readonly string[]): Promise<Chi
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
     });
   });
 }
