@@ -18,9 +18,9 @@ export interface BenchDaemon {
 }
 
 /** Starts the daemon and resolves once it logs `daemon ready`; `nodeArgs` go to node (profiling). */
-export async function startBenchDaemon(config: string, nodeArgs: readonly string[] = [], env: Record<string, string> = {}): Promise<BenchDaemon> {
+export async function startBenchDaemon(config: string, nodeArgs: readonly string[] = []): Promise<BenchDaemon> {
   const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'core/main.js'), '--config', config, '--port', '0', '--log-level', 'info'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

@@ -24,6 +24,11 @@ const ID_KEY = /^approval:(apr-[a-z0-9]+)$/;
 const DUE_BUCKET_MS = 60_000;
 const FINAL_STATUSES: readonly FinalStatus[] = ['approved', 'denied', 'expired', 'failed'];
 
+/** The due index's list for one minute since the epoch. */
+function dueKey(bucket: number): string {
+  return `${APPROVAL_PREFIX}due:${bucket}`;
+}
+
 /** `:` and `%` escaped, so no platform id can forge another request's index key. */
 function keyPart(part: string): string {
   return part.replaceAll('%', '%25').replaceAll(':', '%3A');
@@ -45,9 +50,8 @@ export class ApprovalStore {
     await this.#store.expire(runKey, this.#pendingTtl(record));
     await this.save(record);
     const bucket = Math.floor(record.expiresAt / DUE_BUCKET_MS);
-    const dueKey = `${APPROVAL_PREFIX}due:${bucket}`;
-    await this.#store.listPush(dueKey, record.id);
-    await this.#store.expire(dueKey, Math.max(1, (bucket + 1) * DUE_BUCKET_MS - this.#now()) + PENDING_GRACE_MS);
+    await this.#store.listPush(dueKey(bucket), record.id);
+    await this.#store.expire(dueKey(bucket), Math.max(1, (bucket + 1) * DUE_BUCKET_MS - this.#now()) + PENDING_GRACE_MS);
   }
 
   /**
@@ -57,7 +61,7 @@ export class ApprovalStore {
   async dueIds(from: number, to: number): Promise<string[]> {
     const ids = new Set<string>();
     for (let bucket = Math.floor(from / DUE_BUCKET_MS); bucket <= Math.floor(to / DUE_BUCKET_MS); bucket += 1) {
-      for (const id of await this.#store.listRange(`${APPROVAL_PREFIX}due:${bucket}`, 0, -1)) ids.add(id);
+      for (const id of await this.#store.listRange(dueKey(bucket), 0, -1)) ids.add(id);
     }
     return [...ids];
   }
