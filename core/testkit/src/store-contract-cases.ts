@@ -95,7 +95,9 @@ export function stringCases(c: StoreContractContext): void {
       assert.equal(await store.get(k), undefined, 'a refused call writes nothing');
       await store.set(k, 'v');
       await assert.rejects(store.expire(k, Number.NaN), storeFailed);
+      await assert.rejects(store.expire(k, Number.POSITIVE_INFINITY), storeFailed, 'a key never expires by a ttl of Infinity');
       assert.equal(await store.get(k), 'v');
+      assert.equal(await store.ttl(k), undefined);
     });
   });
 }
@@ -125,6 +127,14 @@ export function counterCases(c: StoreContractContext): void {
       await store.set(word, 'forty');
       await assert.rejects(store.incr(word), storeFailed);
       assert.equal(await store.get(word), 'forty');
+      // Redis's integer syntax: what it would not print back is not a number to it.
+      for (const text of ['007', '+1', '-0', ' 1', '1e3', '']) {
+        await store.set(word, text);
+        await assert.rejects(store.incr(word), storeFailed, `incr of ${JSON.stringify(text)}`);
+        assert.equal(await store.get(word), text);
+      }
+      await store.set(word, '-12');
+      assert.equal(await store.incr(word), -11);
       await assert.rejects(store.incr(n, 1.5), storeFailed);
       assert.equal(await store.get(n), '42');
       await store.listPush(list, 'a');
@@ -166,6 +176,20 @@ export function listCases(c: StoreContractContext): void {
       assert.equal(await store.delete(l), false);
       await store.listTrim(c.key('missing'), 0, 1);
       assert.deepEqual(await store.keys(c.key('missing')), []);
+    });
+
+    it('pushes nothing without creating a list, and reports the length of one that exists', async () => {
+      const { store } = c;
+      const [empty, l, s] = [c.key('empty'), c.key('l'), c.key('s')];
+      assert.equal(await store.listPush(empty), 0);
+      assert.deepEqual(await store.keys(empty), [], 'an empty list does not exist');
+      await store.set(empty, 'later a string');
+      assert.equal(await store.get(empty), 'later a string');
+      await store.listPush(l, 'a', 'b');
+      assert.equal(await store.listPush(l), 2);
+      assert.deepEqual(await store.listRange(l, 0, -1), ['a', 'b']);
+      await store.set(s, 'v');
+      await assert.rejects(store.listPush(s), storeFailed);
     });
 
     it('keeps a list ttl across pushes and expires the list', async () => {

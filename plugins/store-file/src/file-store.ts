@@ -11,7 +11,8 @@ interface FileImage {
   entries: Record<string, Entry>;
 }
 
-const INTEGER = /^-?\d+$/;
+/** What Redis INCR accepts as a number: no sign but '-', no leading zeros, no "-0". */
+const INTEGER = /^(?:0|-?[1-9]\d*)$/;
 
 function storeError(message: string, key: string, cause?: unknown): AofError {
   return new AofError(ErrorCode.STORE_FAILED, message, { plugin: 'store-file', details: { key }, cause });
@@ -134,7 +135,7 @@ export class FileStore implements StateStore {
   }
 
   async expire(key: string, ttlMs: number): Promise<boolean> {
-    if (Number.isNaN(ttlMs)) throw storeError(`ttl for key "${key}" must be a number`, key);
+    if (Number.isNaN(ttlMs) || ttlMs === Number.POSITIVE_INFINITY) throw storeError(`ttl for key "${key}" must be a finite number`, key);
     const entry = this.#live(key);
     if (entry === undefined) return false;
     // As Redis PEXPIRE: a ttl that is already over deletes the key.
@@ -151,6 +152,9 @@ export class FileStore implements StateStore {
 
   async listPush(key: string, ...values: string[]): Promise<number> {
     const entry = this.#live(key);
+    // As Redis: pushing nothing creates nothing (an empty list does not exist), and writes nothing.
+    if (entry === undefined && values.length === 0) return 0;
+    if (entry?.type === 'list' && values.length === 0) return entry.values.length;
     let length = values.length;
     if (entry === undefined) {
       this.#entries.set(key, { type: 'list', values: [...values] });

@@ -5,7 +5,8 @@ type Entry =
   | { type: 'string'; value: string; expiresAt: number | undefined }
   | { type: 'list'; values: string[]; expiresAt: number | undefined };
 
-const INTEGER = /^-?\d+$/;
+/** What Redis INCR accepts as a number: no sign but '-', no leading zeros, no "-0". */
+const INTEGER = /^(?:0|-?[1-9]\d*)$/;
 
 function storeError(message: string, key: string): AofError {
   return new AofError(ErrorCode.STORE_FAILED, message, { plugin: 'store-memory', details: { key } });
@@ -76,7 +77,7 @@ export class MemoryStore implements StateStore {
   }
 
   async expire(key: string, ttlMs: number): Promise<boolean> {
-    if (Number.isNaN(ttlMs)) throw storeError(`ttl for key "${key}" must be a number`, key);
+    if (Number.isNaN(ttlMs) || ttlMs === Number.POSITIVE_INFINITY) throw storeError(`ttl for key "${key}" must be a finite number`, key);
     const entry = this.#live(key);
     if (entry === undefined) return false;
     // As Redis PEXPIRE: a ttl that is already over deletes the key.
@@ -92,6 +93,8 @@ export class MemoryStore implements StateStore {
 
   async listPush(key: string, ...values: string[]): Promise<number> {
     const entry = this.#live(key);
+    // As Redis: pushing nothing creates nothing (an empty list does not exist).
+    if (entry === undefined && values.length === 0) return 0;
     if (entry === undefined) {
       this.#entries.set(key, { type: 'list', values: [...values], expiresAt: undefined });
       return values.length;

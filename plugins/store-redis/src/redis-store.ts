@@ -137,7 +137,7 @@ export class RedisStore implements StateStore {
   }
 
   async expire(key: string, ttlMs: number): Promise<boolean> {
-    if (Number.isNaN(ttlMs)) throw storeError(`ttl for key "${key}" must be a number`, key);
+    if (Number.isNaN(ttlMs) || ttlMs === Number.POSITIVE_INFINITY) throw storeError(`ttl for key "${key}" must be a finite number`, key);
     // As PEXPIRE: a ttl that is already over deletes the key.
     return this.#run(key, async () => (await this.#redis.pexpire(key, ttlMs <= 0 ? 0 : Math.ceil(ttlMs))) === 1);
   }
