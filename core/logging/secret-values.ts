@@ -5,12 +5,14 @@ import { isSensitiveKey } from '../config/secrets.js';
  * Every value the daemon knows to be a credential: the daemon's env variables whose names look
  * secret (TOKEN, SECRET, PASSWORD, KEY, ...: platform tokens, API keys, the admin token), and
  * every string under such a key in the daemon config, the flows (`context.env`, per-flow
- * platform credentials) and the agents.
+ * platform credentials) and the agents. URLs count (a Slack webhook's secret is its path), but a
+ * bare service address (`redis://host:6379/0`: no user, password, query or path) is no secret:
+ * blanking it would hide which server an outage log line is about.
  */
 export function secretValues(config: LoadedConfig, env: Record<string, string | undefined>): Set<string> {
   const found = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && isSensitiveKey(name)) found.add(value);
+    if (value !== undefined && isSensitiveKey(name)) addSecret(value, found);
   }
   collect(config.daemon.spec, false, found);
   for (const flow of config.flows) collect(flow.flow.spec, false, found);
@@ -20,10 +22,46 @@ export function secretValues(config: LoadedConfig, env: Record<string, string | 
 
 function collect(value: unknown, sensitive: boolean, found: Set<string>): void {
   if (typeof value === 'string') {
-    if (sensitive) found.add(value);
+    if (sensitive) addSecret(value, found);
   } else if (Array.isArray(value)) {
     for (const item of value) collect(item, sensitive, found);
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) collect(item, sensitive || isSensitiveKey(key), found);
   }
+}
+
+/** The value, and a URL's password on its own (an error may quote it without the rest). */
+function addSecret(value: string, found: Set<string>): void {
+  const url = parseUrl(value);
+  if (url === undefined) {
+    found.add(value);
+    return;
+  }
+  if (url.password !== '') {
+    found.add(url.password);
+    found.add(decoded(url.password));
+  }
+  if (!isBareAddress(url)) found.add(value);
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function parseUrl(value: string): URL | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** scheme://host[:port][/db]: nothing in it that could be a credential. */
+function isBareAddress(url: URL): boolean {
+  return url.username === '' && url.password === '' && url.search === '' && url.hash === '' && /^\/?\d*$/.test(url.pathname);
 }
