@@ -55,8 +55,12 @@ export class ConversationMemory {
   async append(key: string, messages: readonly ChatMessage[], settings: MemorySettings): Promise<void> {
     if (settings.maxMessages === 0 || messages.length === 0) return;
     await this.#store.listPush(key, ...messages.map((message) => JSON.stringify(message)));
-    await this.#store.listTrim(key, -settings.maxMessages, -1);
-    if (settings.ttlMs > 0) await this.#store.expire(key, settings.ttlMs);
+    // Both act on the list the push made and not on each other: sent together, they share one
+    // round trip to a networked store.
+    await Promise.all([
+      this.#store.listTrim(key, -settings.maxMessages, -1),
+      settings.ttlMs > 0 ? this.#store.expire(key, settings.ttlMs) : undefined,
+    ]);
   }
 }
 
