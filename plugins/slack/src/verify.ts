@@ -4,6 +4,8 @@ import type { SigningSecret } from './config.js';
 
 /** Slack's replay window: a request signed more than five minutes away from now is refused. */
 export const MAX_CLOCK_SKEW_SECS = 5 * 60;
+/** `v0=` and a hex SHA-256, nothing more. */
+const SIGNATURE_FORMAT = /^v0=[0-9a-f]{64}$/i;
 
 export interface SlackSignatureInput {
   /** `X-Slack-Request-Timestamp`, epoch seconds. */
@@ -38,7 +40,9 @@ export function verifySlackSignature(input: SlackSignatureInput): SlackSignature
   const sentAt = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
   const now = input.nowSecs ?? Math.floor(Date.now() / 1000);
   if (Number.isNaN(sentAt) || Math.abs(now - sentAt) > MAX_CLOCK_SKEW_SECS) return { ok: false, reason: 'stale' };
-  if (!signature.startsWith('v0=')) return { ok: false, reason: 'mismatch' };
+  // Exactly as Slack sends it: Buffer's hex decoding stops at the first other character, so a
+  // valid signature with anything after it (or a second header joined to it) would pass.
+  if (!SIGNATURE_FORMAT.test(signature)) return { ok: false, reason: 'mismatch' };
   const given = Buffer.from(signature.slice('v0='.length), 'hex');
   const base = Buffer.concat([Buffer.from(`v0:${timestamp}:`), Buffer.isBuffer(input.rawBody) ? input.rawBody : Buffer.from(input.rawBody)]);
   for (const candidate of input.secrets) {

@@ -2,6 +2,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookRejectionReason } from '@aof/api';
 
 const PREFIX = 'sha256=';
+/** `sha256=` and a hex SHA-256, nothing more. */
+const SIGNATURE_FORMAT = /^sha256=[0-9a-f]{64}$/i;
 
 export type HubSignatureResult = { ok: true } | { ok: false; reason: WebhookRejectionReason };
 
@@ -14,7 +16,9 @@ export function verifyHubSignature(input: { signature: string | undefined; rawBo
   const { signature } = input;
   if (signature === undefined || signature === '') return { ok: false, reason: 'missing' };
   // An empty secret would make every signature computable by anyone; the schema forbids it, this guards callers.
-  if (input.appSecret === '' || !signature.startsWith(PREFIX)) return { ok: false, reason: 'mismatch' };
+  // Exactly as Meta sends it: Buffer's hex decoding stops at the first other character, so a
+  // valid signature with anything after it (or a second header joined to it) would pass.
+  if (input.appSecret === '' || !SIGNATURE_FORMAT.test(signature)) return { ok: false, reason: 'mismatch' };
   const given = Buffer.from(signature.slice(PREFIX.length), 'hex');
   const expected = createHmac('sha256', input.appSecret).update(input.rawBody).digest();
   // timingSafeEqual throws on a length difference; a short or odd-length header is just a mismatch.

@@ -53,6 +53,11 @@ describe("Slack's documented signing vector", () => {
     assert.deepEqual(verifyAt(sentAt, { secrets: [{ secret: 'another-secret' }] }), { ok: false, reason: 'mismatch' });
     assert.deepEqual(verifyAt(sentAt, { signature: vector.signature.slice(0, -2) }), { ok: false, reason: 'mismatch' });
     assert.deepEqual(verifyAt(sentAt, { signature: vector.signature.replace('v0=', 'v1=') }), { ok: false, reason: 'mismatch' });
+    // Buffer's hex decoding stops at the first non-hex character: the header must be the signature and nothing else.
+    for (const trailer of ['0', 'zz', ' junk', `, ${vector.signature}`]) {
+      assert.deepEqual(verifyAt(sentAt, { signature: `${vector.signature}${trailer}` }), { ok: false, reason: 'mismatch' }, `signature + ${JSON.stringify(trailer)}`);
+    }
+    assert.equal(verifyAt(sentAt, { signature: vector.signature.toUpperCase().replace('V0=', 'v0=') }).ok, true, 'hex in either case');
     assert.deepEqual(verifyAt(sentAt, { rawBody: Buffer.from(vector.body) }), APP_SIGNER);
   });
 

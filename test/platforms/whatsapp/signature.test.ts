@@ -31,6 +31,10 @@ describe('X-Hub-Signature-256', () => {
     assert.deepEqual(verifyHubSignature({ signature: expected.slice(0, -1), rawBody: body, appSecret: secret }), mismatch);
     assert.deepEqual(verifyHubSignature({ signature: expected.replace('sha256=', 'sha1='), rawBody: body, appSecret: secret }), mismatch);
     assert.deepEqual(verifyHubSignature({ signature: 'sha256=not-hex-at-all', rawBody: body, appSecret: secret }), mismatch);
+    // Buffer's hex decoding stops at the first non-hex character: the header must be the signature and nothing else.
+    for (const trailer of ['0', 'zz', ' junk', `, ${expected}`]) {
+      assert.deepEqual(verifyHubSignature({ signature: `${expected}${trailer}`, rawBody: body, appSecret: secret }), mismatch, `signature + ${JSON.stringify(trailer)}`);
+    }
   });
 
   it('reports a missing header as missing', () => {
