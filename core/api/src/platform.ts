@@ -87,6 +87,20 @@ export async function isFirstDelivery(store: StateStore, platform: string, event
   return store.set(`dedupe:${platform}:${eventId}`, '1', { ifAbsent: true, ttlMs });
 }
 
+const SHOWN_FIELD_CHARS = 80;
+
+/**
+ * A field of an untrusted payload as a log line may show it (`interaction type ${shownField(body.type)}`):
+ * a string, number or boolean as itself, cut at 80 characters; anything else by its kind. Never
+ * throws: `String()` does on a JSON object like `{"toString": 1}`, and one such field must not
+ * cost the other messages of a delivery.
+ */
+export function shownField(value: unknown): string {
+  if (typeof value === 'string') return value.length > SHOWN_FIELD_CHARS ? `${value.slice(0, SHOWN_FIELD_CHARS)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  return Array.isArray(value) ? '(a list)' : '(an object)';
+}
+
 /** Why a webhook was refused: no signature, a timestamp outside the window, or a wrong signature. */
 export type WebhookRejectionReason = 'missing' | 'stale' | 'mismatch';
 

@@ -1,4 +1,4 @@
-import type { InboundMessage, MessageKind } from '@aof/api';
+import { shownField, type InboundMessage, type MessageKind } from '@aof/api';
 import type { ChannelInfo } from './directory.js';
 import { list, record, snowflake, text, type Fields } from './fields.js';
 
@@ -25,7 +25,7 @@ const PERSON_MESSAGE_TYPES = new Set([0, 19]);
 export function normalizeDispatch(packet: Fields, context: GatewayContext): Normalized {
   const data = record(packet.d);
   const type = text(packet.t) ?? '(none)';
-  if (packet.op !== 0 || data === undefined) return { ignored: `gateway packet op ${String(packet.op)}` };
+  if (packet.op !== 0 || data === undefined) return { ignored: `gateway packet op ${shownField(packet.op)}` };
   switch (type) {
     case 'MESSAGE_CREATE':
       return messageEvent(packet, data, type, context);

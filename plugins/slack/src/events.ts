@@ -1,4 +1,4 @@
-import type { InboundMessage, MessageKind } from '@aof/api';
+import { shownField, type InboundMessage, type MessageKind } from '@aof/api';
 import { list, record, teamOf, text, type Fields } from './fields.js';
 
 export const PLATFORM = 'slack';
@@ -22,7 +22,7 @@ const PERSON_SUBTYPES = new Set(['file_share', 'thread_broadcast', 'me_message']
 /** Events API envelope (`type: event_callback`) -> InboundMessage. */
 export function normalizeEventEnvelope(envelope: Fields, context: NormalizeContext): Normalized {
   const event = record(envelope.event);
-  if (envelope.type !== 'event_callback' || event === undefined) return { ignored: `envelope type ${String(envelope.type)}` };
+  if (envelope.type !== 'event_callback' || event === undefined) return { ignored: `envelope type ${shownField(envelope.type)}` };
   const botUserIds = new Set(context.botUserIds);
   for (const authorization of list(envelope.authorizations)) {
     // Only a bot authorization names the bot; a user-token install names the installing person.

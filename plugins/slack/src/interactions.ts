@@ -1,9 +1,10 @@
+import { shownField } from '@aof/api';
 import { channelTypeOf, PLATFORM, threadField, workspaceOf, type Normalized } from './events.js';
 import { list, record, text, type Fields } from './fields.js';
 
 /** Interactivity payload (the JSON in the `payload` form field) -> a `button` message. */
 export function normalizeInteraction(payload: Fields, receivedAt: number): Normalized {
-  if (payload.type !== 'block_actions') return { ignored: `interaction type ${String(payload.type)}` };
+  if (payload.type !== 'block_actions') return { ignored: `interaction type ${shownField(payload.type)}` };
   const action = record(list(payload.actions)[0]);
   const actionId = text(action?.action_id);
   const user = record(payload.user);

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '@aof/api';
+import { shownField, type InboundMessage } from '@aof/api';
 import { buttonAction, reactionName } from './approval.js';
 import { list, record, text, type Fields } from './fields.js';
 import { digitsOf, stripOwnMention } from './mention.js';
@@ -22,22 +22,31 @@ type Base = Pick<InboundMessage, 'platform' | 'workspace' | 'channel' | 'user' |
  * messages; delivery statuses (sent, delivered, read) and error notifications are not messages.
  */
 export function normalizeCloudWebhook(body: Fields, context: CloudNormalizeContext): Normalized[] {
-  if (body.object !== 'whatsapp_business_account') return [{ ignored: `webhook object ${String(body.object)}` }];
+  if (body.object !== 'whatsapp_business_account') return [{ ignored: `webhook object ${shownField(body.object)}` }];
   const results: Normalized[] = [];
   for (const entry of list(body.entry)) {
     for (const item of list(record(entry)?.changes)) {
       const change = record(item);
       const value = record(change?.value);
       if (change?.field !== 'messages' || value === undefined) {
-        results.push({ ignored: `webhook field ${String(change?.field)}` });
+        results.push({ ignored: `webhook field ${shownField(change?.field)}` });
         continue;
       }
       for (const _status of list(value.statuses)) results.push({ ignored: 'delivery status' });
       for (const _error of list(value.errors)) results.push({ ignored: 'error notification' });
-      for (const message of list(value.messages)) results.push(normalizeCloudMessage(record(message), value, context));
+      for (const message of list(value.messages)) results.push(guarded(() => normalizeCloudMessage(record(message), value, context)));
     }
   }
   return results;
+}
+
+/** One item that cannot be read must not cost the delivery's other messages. */
+function guarded(normalize: () => Normalized): Normalized {
+  try {
+    return normalize();
+  } catch (error) {
+    return { ignored: `unreadable message (${error instanceof Error ? error.message : 'unknown error'})` };
+  }
 }
 
 function normalizeCloudMessage(message: Fields | undefined, value: Fields, context: CloudNormalizeContext): Normalized {

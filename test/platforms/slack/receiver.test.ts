@@ -73,6 +73,18 @@ describe('Slack webhook', () => {
     assert.equal((await post(signedRequest('[1, 2]'))).status, 400);
   });
 
+  it('ignores a signed payload whose type is an object, with a debug line and no error', async () => {
+    env = await startSlack();
+    // String() throws on an object with a non-callable toString; the reason for ignoring it must not.
+    for (const body of ['{"type": {"toString": 1}}', 'payload={"type": {"toString": 1}}']) {
+      const contentType = body.startsWith('payload=') ? 'application/x-www-form-urlencoded' : 'application/json';
+      assert.equal((await post(signedRequest(body, { contentType }))).status, 200);
+    }
+    const { logs } = env.kernel;
+    await waitFor('both ignored', () => (logs.filter((line) => line.includes('(an object)')).length === 2 ? true : undefined));
+    assert.deepEqual(logs.filter((line) => /"level":"(error|warn)"/.test(line)), []);
+  });
+
   it('acks before the kernel has taken the message', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {

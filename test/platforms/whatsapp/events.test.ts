@@ -75,6 +75,16 @@ describe('WhatsApp message normalization', () => {
     assert.deepEqual(await deliver(JSON.stringify({ object: 'page', entry: [] })), []);
   });
 
+  it('keeps the messages of a delivery whose other items are malformed in any way JSON allows', async () => {
+    await start();
+    const body = JSON.parse(webhookBody(alice, [textMessage('kept despite its neighbours')])) as { entry: Array<{ changes: unknown[] }> };
+    // String() throws on an object with a non-callable toString: one such field once cost the whole delivery.
+    body.entry[0]?.changes.push({ field: { toString: 1 }, value: {} }, { field: ['messages'], value: null }, null, 'messages');
+    body.entry.push({ changes: { toString: 1 } } as unknown as { changes: unknown[] });
+    assert.deepEqual((await deliver(JSON.stringify(body))).map((message) => message.text), ['kept despite its neighbours']);
+    assert.deepEqual(await deliver(JSON.stringify({ object: { toString: 1 }, entry: [] })), []);
+  });
+
   it("ignores the business number's own messages", async () => {
     await start();
     assert.deepEqual(await deliver(webhookBody({ from: DISPLAY_NUMBER }, [textMessage('echo of our reply')])), []);
