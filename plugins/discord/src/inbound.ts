@@ -142,7 +142,7 @@ export class DiscordInboundPipeline {
     const id = snowflake(body.id);
     const token = text(body.token);
     const served = servesGuild(settings, snowflake(body.guild_id));
-    const answer = served ? interactionAck(body.type) : notServedResponse(body.type);
+    const answer = served ? interactionAck(body) : notServedResponse(body);
     if (id === undefined || token === undefined || answer === undefined) {
       logger.debug({ platform: PLATFORM, type: body.type }, 'Discord interaction ignored');
       return false;

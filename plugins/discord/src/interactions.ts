@@ -1,19 +1,30 @@
+import { shownField } from '@aof/api';
 import { ApplicationCommandOptionType, ComponentType, InteractionResponseType, InteractionType, MessageFlags } from 'discord.js';
 import type { ChannelInfo } from './directory.js';
 import { PLATFORM, type Normalized } from './events.js';
 import { list, record, snowflake, text, type Fields } from './fields.js';
 
+/** Discord nests options at most three deep: a subcommand group, a subcommand, its options. */
+const MAX_OPTION_DEPTH = 3;
+
+/** The answer to a slash command that cannot become a message: said at once, so nobody waits on "thinking..." for nothing. */
+const UNREADABLE_COMMAND = {
+  type: InteractionResponseType.ChannelMessageWithSource,
+  data: { content: 'I could not read this command (it lacks its user, channel or name). Try it again.', flags: MessageFlags.Ephemeral },
+};
+
 /**
  * What an interaction is answered with, within Discord's three seconds and before the agent
  * runs: PING gets PONG, a slash command a deferred answer (Discord shows "thinking..." until the
- * follow-up edits it), a button click a deferred update (the message stays as it is).
+ * follow-up edits it), or the reason at once when it cannot become a message, a button click a
+ * deferred update (the message stays as it is).
  */
-export function interactionAck(type: unknown): { type: InteractionResponseType } | undefined {
-  switch (type) {
+export function interactionAck(body: Fields): Record<string, unknown> | undefined {
+  switch (body.type) {
     case InteractionType.Ping:
       return { type: InteractionResponseType.Pong };
     case InteractionType.ApplicationCommand:
-      return { type: InteractionResponseType.DeferredChannelMessageWithSource };
+      return 'ignored' in normalizeInteraction(body, 0) ? UNREADABLE_COMMAND : { type: InteractionResponseType.DeferredChannelMessageWithSource };
     case InteractionType.MessageComponent:
       return { type: InteractionResponseType.DeferredMessageUpdate };
     default:
@@ -25,11 +36,11 @@ export function interactionAck(type: unknown): { type: InteractionResponseType }
  * The answer for an interaction from a guild this daemon does not serve: a command is told so
  * (only its author sees it), a click is acknowledged and dropped, so nothing hangs on "thinking...".
  */
-export function notServedResponse(type: unknown): Record<string, unknown> | undefined {
-  if (type === InteractionType.ApplicationCommand) {
+export function notServedResponse(body: Fields): Record<string, unknown> | undefined {
+  if (body.type === InteractionType.ApplicationCommand) {
     return { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'This bot does not serve this server.', flags: MessageFlags.Ephemeral } };
   }
-  return interactionAck(type);
+  return interactionAck(body);
 }
 
 /** Interaction object (HTTP body or INTERACTION_CREATE data) -> a `command` or `button` message. */
@@ -80,7 +91,7 @@ export function normalizeInteraction(body: Fields, receivedAt: number): Normaliz
       },
     });
   }
-  return { ignored: `interaction type ${String(body.type)}` };
+  return { ignored: `interaction type ${shownField(body.type)}` };
 }
 
 /**
@@ -89,19 +100,20 @@ export function normalizeInteraction(body: Fields, receivedAt: number): Normaliz
  */
 function commandText(options: unknown): string {
   const parts: string[] = [];
-  const walk = (entries: unknown): void => {
+  const walk = (entries: unknown, depth: number): void => {
+    if (depth > MAX_OPTION_DEPTH) return;
     for (const entry of list(entries)) {
       const option = record(entry);
       if (option === undefined) continue;
       if (option.type === ApplicationCommandOptionType.Subcommand || option.type === ApplicationCommandOptionType.SubcommandGroup) {
         parts.push(text(option.name) ?? '');
-        walk(option.options);
+        walk(option.options, depth + 1);
       } else if (typeof option.value === 'string' || typeof option.value === 'number' || typeof option.value === 'boolean') {
         parts.push(String(option.value));
       }
     }
   };
-  walk(options);
+  walk(options, 1);
   return parts.filter((part) => part !== '').join(' ');
 }
 

@@ -42,7 +42,7 @@ export function discordRoutes(options: DiscordRoutesOptions): FastifyPluginAsync
       const body = parseJsonObject(rawBody.toString('utf8'));
       if (body === undefined) return reply.code(400).send({ error: 'bad_request', message: 'not a Discord interaction' });
       const served = servesGuild(options.settings, snowflake(body.guild_id));
-      const answer = served ? interactionAck(body.type) : notServedResponse(body.type);
+      const answer = served ? interactionAck(body) : notServedResponse(body);
       if (answer === undefined) return reply.code(400).send({ error: 'bad_request', message: 'unsupported interaction type' });
       if (served && body.type !== InteractionType.Ping) options.pipeline.dispatchInteraction(body);
       return reply.code(200).send(answer);

@@ -117,6 +117,47 @@ describe('Discord slash commands', () => {
   });
 });
 
+describe('Discord slash commands that cannot be read', () => {
+  it('says so at once instead of "thinking..." when the command has no name or no channel', async () => {
+    env = await startDiscord();
+    const unreadable = 'I could not read this command (it lacks its user, channel or name). Try it again.';
+    const nameless = commandInteraction({ channel: SAMPLE.channelId, user: SAMPLE.userId, name: 'aof' });
+    delete (nameless.data as Record<string, unknown>).name;
+    const channelless = commandInteraction({ channel: SAMPLE.channelId, user: SAMPLE.userId, name: 'aof' });
+    delete channelless.channel_id;
+    for (const body of [nameless, channelless]) {
+      const response = await env.deliver(signedInteraction(JSON.stringify(body)));
+      assert.equal(response.status, 200);
+      assert.deepEqual(JSON.parse(response.body), { type: 4, data: { content: unreadable, flags: 64 } });
+    }
+    const { message } = await command('still read after them');
+    assert.equal(message.text, 'still read after them');
+    assert.equal(env.kernel.inbound.length, 1);
+  });
+
+  it('reads options three levels deep and no deeper, so a hostile nesting cannot exhaust the stack', async () => {
+    env = await startDiscord();
+    // Written as text: JSON.stringify itself recurses and would overflow first.
+    const levels = 20_000;
+    const nesting = `${'{"type":1,"name":"sub","options":['.repeat(levels)}{"type":3,"name":"leaf","value":"too deep"}${']}'.repeat(levels)}`;
+    const deep = commandInteraction({ channel: SAMPLE.channelId, user: SAMPLE.userId, name: 'deep' });
+    (deep.data as Record<string, unknown>).options = 'NESTING';
+    const group = commandInteraction({ channel: SAMPLE.channelId, user: SAMPLE.userId, name: 'deploy' });
+    (group.data as Record<string, unknown>).options = [
+      { type: 2, name: 'app', options: [{ type: 1, name: 'web', options: [{ type: 3, name: 'env', value: 'staging' }] }] },
+    ];
+    for (const body of [JSON.stringify(deep).replace('"NESTING"', `[${nesting}]`), JSON.stringify(group)]) {
+      const response = await env.deliver(signedInteraction(body));
+      assert.deepEqual(JSON.parse(response.body), { type: 5 });
+    }
+    const { kernel } = env;
+    const deployed = await waitFor('/deploy', () => kernel.inbound.find((message) => message.event === '/deploy'));
+    assert.equal(deployed.text, 'app web staging');
+    const nested = await waitFor('/deep', () => kernel.inbound.find((message) => message.event === '/deep'));
+    assert.equal(nested.text, 'sub sub sub');
+  });
+});
+
 describe('Discord interactions over the gateway', () => {
   it('acknowledges through the callback endpoint, then hands the command over', async () => {
     env = await startDiscord({ config: { public_key: undefined } });
