@@ -26,7 +26,7 @@ export function mountAdmin(settings: AdminSettings | undefined, options: Omit<Ad
   let listener: AdminListener | undefined;
   return {
     async listen(host) {
-      listener = await listenAdmin(routes, prefix, { port, host, requestTimeoutMs: settings.requestTimeoutMs }, logger);
+      listener = await listenAdmin(routes, prefix, { port, host, bodyLimitBytes: settings.bodyLimitBytes, requestTimeoutMs: settings.requestTimeoutMs }, logger);
     },
     port: () => listener?.port,
     close: async () => listener?.close(),

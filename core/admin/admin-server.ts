@@ -1,7 +1,7 @@
 import { fastify, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '@aof/api';
 import { installErrorReplies } from '../http/error-replies.js';
-import { requestTimeouts } from '../http/request-timeouts.js';
+import { serverOptions, type ServerLimits } from '../http/server-options.js';
 
 export interface AdminListener {
   port: number;
@@ -12,11 +12,11 @@ export interface AdminListener {
 export async function listenAdmin(
   routes: FastifyPluginAsync,
   prefix: string,
-  listen: { port: number; host: string; requestTimeoutMs: number | undefined },
+  listen: { port: number; host: string } & ServerLimits,
   logger: Logger,
 ): Promise<AdminListener> {
   const { port, host } = listen;
-  const app = fastify({ logger: false, ...requestTimeouts(listen.requestTimeoutMs) });
+  const app = fastify(serverOptions(listen));
   installErrorReplies(app, logger);
   await app.register(routes, { prefix });
   await app.listen({ port, host });

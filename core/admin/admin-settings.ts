@@ -8,6 +8,8 @@ export interface AdminSettings {
   port: number | undefined;
   /** `server.timeout_secs`, for that own listener as for the daemon's. */
   requestTimeoutMs: number | undefined;
+  /** `server.body_limit_bytes`, likewise. */
+  bodyLimitBytes: number;
 }
 
 export const DEFAULT_ADMIN_PREFIX = '/admin';
@@ -28,5 +30,11 @@ export function adminSettings(spec: DaemonConfigSpec, env: Record<string, string
   }
   const prefix = (admin.prefix ?? DEFAULT_ADMIN_PREFIX).replace(/\/+$/, '');
   const timeoutSecs = spec.server.timeout_secs;
-  return { token, prefix: prefix === '' ? DEFAULT_ADMIN_PREFIX : prefix, port: admin.port, requestTimeoutMs: timeoutSecs === undefined ? undefined : timeoutSecs * 1000 };
+  return {
+    token,
+    prefix: prefix === '' ? DEFAULT_ADMIN_PREFIX : prefix,
+    port: admin.port,
+    requestTimeoutMs: timeoutSecs === undefined ? undefined : timeoutSecs * 1000,
+    bodyLimitBytes: spec.server.body_limit_bytes,
+  };
 }

@@ -45,6 +45,6 @@ export function installErrorReplies(app: FastifyInstance, logger: Logger): void 
   });
 }
 
-function errorName(status: number): string {
+export function errorName(status: number): string {
   return ERROR_NAMES[status] ?? (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }

@@ -2,7 +2,7 @@ import { fastify, type FastifyInstance } from 'fastify';
 import type { HttpService, Logger, MetricsService } from '@aof/api';
 import { installErrorReplies } from './error-replies.js';
 import { addHealthRoutes, type Readiness } from './health-routes.js';
-import { requestTimeouts } from './request-timeouts.js';
+import { serverOptions } from './server-options.js';
 
 export type { ErrorBody } from './error-replies.js';
 export type { Readiness } from './health-routes.js';
@@ -31,7 +31,7 @@ export interface HttpServer {
  * per message itself, and 5xx errors are logged by the error handler.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const app = fastify({ logger: false, bodyLimit: options.bodyLimitBytes, ...requestTimeouts(options.requestTimeoutMs) });
+  const app = fastify(serverOptions(options));
   installErrorReplies(app, options.logger);
   addHealthRoutes(app, options);
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
 import { createHttpServer, type HttpServer, type Readiness } from '../../core/http/server.js';
@@ -7,6 +8,7 @@ import { recordingLogger } from '../kernel/support.js';
 
 const echoRoutes: FastifyPluginAsync = async (app) => {
   app.post('/echo', async (request) => ({ received: request.body }));
+  app.get('/items/:id', async (request) => ({ id: (request.params as { id: string }).id }));
   app.get('/boom', async () => {
     throw new Error('secret internals at /srv/app.js:42');
   });
@@ -116,6 +118,38 @@ describe('HTTP server', () => {
     assert.equal(response.statusCode, 400);
     assert.equal(response.json().error, 'bad_request');
     assert.ok(!response.body.includes('not json'), 'the body is not echoed');
+  });
+
+  it('answers what Fastify refuses before routing in the same shape, quoting nothing', async () => {
+    const { app } = serve();
+    const badUrl = await app.inject({ method: 'GET', url: '/test/items/%zz<script>' });
+    assert.equal(badUrl.statusCode, 400);
+    assert.deepEqual(badUrl.json(), { error: 'bad_request', message: 'the request URL is not valid (malformed percent-encoding)' });
+    const longParam = await app.inject({ method: 'GET', url: `/test/items/${'a'.repeat(101)}` });
+    assert.equal(longParam.statusCode, 414);
+    assert.deepEqual(longParam.json(), { error: 'uri_too_long', message: 'a segment of the request path is too long' });
+    assert.equal((await app.inject({ method: 'GET', url: `/test/items/${'a'.repeat(100)}` })).statusCode, 200);
+  });
+
+  it('answers a malformed request and oversized headers in the same shape, on a real socket', async () => {
+    const { listen } = serve();
+    const { port } = await listen(0, '127.0.0.1');
+    const raw = (request: string): Promise<string> => new Promise((resolve, reject) => {
+      let received = '';
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString();
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+    });
+    const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
+    assert.match(garbage, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.deepEqual(JSON.parse(garbage.split('\r\n\r\n')[1] ?? ''), { error: 'bad_request', message: 'malformed HTTP request' });
+    const huge = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nx-filler: ${'y'.repeat(20_000)}\r\n\r\n`);
+    assert.match(huge, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    assert.deepEqual(JSON.parse(huge.split('\r\n\r\n')[1] ?? ''), { error: 'request_header_fields_too_large', message: 'the request headers are too large' });
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200, 'the server still answers');
   });
 
   it('answers a failing handler with a generic 500 and logs the error', async () => {

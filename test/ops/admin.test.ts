@@ -154,9 +154,19 @@ describe('admin API settings', () => {
   });
 
   it('serves on its own port with admin.port, under its prefix', async () => {
-    const t = await startOpsDaemon(await copyDeployment({ admin: { enabled: true, token: TOKEN, port: 0, prefix: '/ops-admin' } }));
+    const t = await startOpsDaemon(await copyDeployment({ admin: { enabled: true, token: TOKEN, port: 0, prefix: '/ops-admin' }, server: { body_limit_bytes: 2048 } }));
     try {
       assert.equal(typeof t.daemon.adminPort, 'number');
+      // server.body_limit_bytes holds on the admin port as on the daemon's (it once kept Fastify's 1 MiB).
+      const probe = (text: string): Promise<Response> => fetch(`http://127.0.0.1:${t.daemon.adminPort}/ops-admin/route`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ platform: 'local', channel: 'ops', user: 'alice', text }),
+      });
+      assert.equal((await probe('kubectl get pods')).status, 200);
+      const oversized = await probe('x'.repeat(4096));
+      assert.equal(oversized.status, 413);
+      assert.equal(((await oversized.json()) as { error: string }).error, 'payload_too_large');
       const base = `http://127.0.0.1:${t.daemon.adminPort}`;
       const res = await fetch(`${base}/ops-admin/flows`, { headers: { authorization: `Bearer ${TOKEN}` } });
       assert.equal(res.status, 200);
