@@ -1,4 +1,4 @@
-import type { LoadedFlow, Logger } from '@aof/api';
+import type { DaemonConfigSpec, LoadedFlow, Logger } from '@aof/api';
 import { formatProblem, type ConfigProblem, type LoadedConfig } from '../config/load-config.js';
 import { buildSnapshot, type ConfigSnapshot } from '../daemon/config-snapshot.js';
 import type { KernelMetrics } from '../metrics/metrics.js';
@@ -12,7 +12,7 @@ export interface ReloadReport {
   generation: number;
   /** Why the reload was rejected, one `file:line:column: error ...` line each. */
   errors: string[];
-  /** Daemon config fields that changed but only apply after a restart. */
+  /** Daemon config fields that differ from what the process started with and only apply after a restart. */
   restartRequired: string[];
 }
 
@@ -22,6 +22,12 @@ export interface ReloaderOptions {
   current: () => ConfigSnapshot;
   /** Puts a snapshot in force; messages routed from now on use it. */
   swap: (next: ConfigSnapshot) => void;
+  /**
+   * The daemon config the process was started with: what its server, platforms and plugins
+   * were built from, so what a restart would change is measured against it, not against the
+   * last reload.
+   */
+  booted: DaemonConfigSpec;
   /** The scorer plugins the boot snapshot was built with. */
   scorers: readonly ScorerEntry[];
   /** Closes a removed flow's sandbox pools once its running tasks finish. */
@@ -88,7 +94,7 @@ export class ConfigReloader {
     for (const name of changes.removed) {
       this.#options.drainFlow(name).catch((error: unknown) => logger.warn({ flow: name, err: error }, 'could not close the pools of a removed flow'));
     }
-    const restartRequired = restartOnlyChanges(current.config.daemon.spec, next.daemon.spec);
+    const restartRequired = restartOnlyChanges(this.#options.booted, next.daemon.spec);
     if (restartRequired.length > 0) {
       logger.warn({ fields: restartRequired }, `daemon config changes to ${restartRequired.join(', ')} take effect after a restart; flows, agents, routing and limits were reloaded`);
     }

@@ -39,6 +39,7 @@ export class HotReload {
       load: () => this.#loader.load(options.configPath, this.#loadOptions),
       current: options.current,
       swap: options.swap,
+      booted: options.config.daemon.spec,
       scorers: options.scorers,
       drainFlow: options.drainFlow,
       logger: options.logger,

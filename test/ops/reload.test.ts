@@ -134,7 +134,8 @@ describe('reload while tasks run', () => {
   });
 
   it('warns that daemon config changes outside flows, agents, routing and limits need a restart', async () => {
-    const daemon = parse(await readFile(deployment.configPath, 'utf8')) as { spec: Record<string, Record<string, unknown>> };
+    const booted = await readFile(deployment.configPath, 'utf8');
+    const daemon = parse(booted) as { spec: Record<string, Record<string, unknown>> };
     daemon.spec.server = { ...daemon.spec.server, body_limit_bytes: 4096 };
     daemon.spec.limits = { global: { max_requests_per_minute: 1000 } };
     await writeFile(deployment.configPath, stringify(daemon));
@@ -143,6 +144,10 @@ describe('reload while tasks run', () => {
     assert.deepEqual(report.restartRequired, ['server']);
     assert.ok(t.logs.some((l) => l.level === 'warn' && /server take effect after a restart/.test(String(l.msg))));
     assert.deepEqual(t.daemon.config().daemon.spec.limits, { global: { max_requests_per_minute: 1000 } });
+    // Measured against what the process started with, not the last reload: still pending, then undone.
+    assert.deepEqual((await t.daemon.reload()).restartRequired, ['server'], 'the change still waits for a restart');
+    await writeFile(deployment.configPath, booted);
+    assert.deepEqual((await t.daemon.reload()).restartRequired, [], 'the file says again what the daemon runs');
   });
 });
 
