@@ -45,8 +45,21 @@ export function checkFlowDocument(flow: AgentFlow, yaml: YamlDocument, redactor:
     }
   });
 
-  problems.push(...likelyTypos(yaml, spec.trigger?.config, ['spec', 'trigger', 'config'], triggerConfigKeys()));
   return problems;
+}
+
+/**
+ * Likely typos among a flow's trigger options (`channelz:`), from the data as written: reported
+ * with the schema's errors too, not only once the rest of the file is valid.
+ */
+export function triggerConfigTypos(data: unknown, yaml: YamlDocument): ConfigProblem[] {
+  const config = mapAt(mapAt(mapAt(data, 'spec'), 'trigger'), 'config');
+  return config === undefined ? [] : likelyTypos(yaml, config, ['spec', 'trigger', 'config'], triggerConfigKeys());
+}
+
+function mapAt(value: unknown, key: string): Record<string, unknown> | undefined {
+  const child = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof child === 'object' && child !== null && !Array.isArray(child) ? child as Record<string, unknown> : undefined;
 }
 
 /** `instructions` is an alias: fill system_prompt from it so consumers read one field. */

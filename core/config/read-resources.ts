@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, type Agent, type AgentFlow, type SourceLocation } from '@aof/api';
-import { checkAgentDocument, checkFlowDocument } from './document-checks.js';
+import { checkAgentDocument, checkFlowDocument, triggerConfigTypos } from './document-checks.js';
 import { flowPlatform, type PlatformTable } from './platforms.js';
 import { missingVariableProblem, prepareDocument, type PreparedDocument } from './prepare-document.js';
 import { hasErrors, type ConfigProblem } from './problems.js';
@@ -100,7 +100,7 @@ function readFlow(doc: PreparedDocument, context: ReadContext, out: ReadResource
     if (names.length > 0) inactiveReason += `; variable${names.length === 1 ? '' : 's'} ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not set`;
   }
   const schema = validateSchema('AgentFlow', doc.data, doc.yaml, doc.redactor);
-  problems.push(...schema.problems);
+  problems.push(...schema.problems, ...triggerConfigTypos(doc.data, doc.yaml));
   const flow = doc.data as AgentFlow;
   if (schema.valid) problems.push(...checkFlowDocument(flow, doc.yaml, doc.redactor));
   out.problems.push(...problems);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { formatProblem, hasErrors, loadConfig, loadResourceFiles, type ConfigProblem } from '../../core/config/load-config.js';
@@ -86,6 +88,32 @@ describe('configuration errors', () => {
     ]);
     // team_id is a platform option: passed through silently.
     assert.equal(loaded.flows[0]?.flow.spec.trigger?.config?.team_id, 'T0123');
+  });
+
+  it('reports likely typos and unknown fields beside the errors, not only once the file is valid', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aof-typos-'));
+    const file = path.join(dir, 'flow.yaml');
+    await writeFile(file, [
+      'apiVersion: aof.dev/v1',
+      'kind: AgentFlow',
+      'metadata: { name: typo-and-error }',
+      'spec:',
+      '  trigger:',
+      '    type: Slack',
+      '    config:',
+      '      channelz: [production]',
+      '  agents: [{ name: k8s-ops, priority: urgent }]',
+      '  approvals: {}',
+      '',
+    ].join('\n'));
+    const loaded = await loadResourceFiles([file, k8sOps], { env: {} });
+    const messages = (p: ConfigProblem): string => `${p.severity} ${p.path}: ${p.message}`;
+    assert.deepEqual(loaded.problems.filter((p) => p.file === file).map(messages).sort(), [
+      'error spec.agents[0].priority: expected one of "low", "normal", "high", "critical", got string "urgent"',
+      'warning spec.approvals: unknown field "approvals" is ignored (did you mean "approval"?)',
+      'warning spec.trigger.config.channelz: "channelz" is not a known field (did you mean "channels"?); it is passed to the platform plugin as it is',
+    ]);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('keeps loading other files when one is broken', async () => {
