@@ -49,6 +49,27 @@ describe('aofctl validate', () => {
     assert.equal(fine.code, 0, fine.stdout);
   });
 
+  it('refuses an admin API without a token, as serve does, at spec.admin', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aof-validate-admin-'));
+    const daemon = path.join(dir, 'daemon.yaml');
+    await writeFile(daemon, 'apiVersion: aof.dev/v1\nkind: DaemonConfig\nmetadata: { name: t }\nspec:\n  admin:\n    enabled: true\n    token_env: AOF_ADMIN_TOKEN\n');
+    const run = await aofctl(['validate', '--config', daemon], { env: {} });
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stdout, /daemon\.yaml:5:3: error AOF_ERR_CONFIG_INVALID at spec\.admin: admin\.enabled is true but no admin token is configured: set the environment variable AOF_ADMIN_TOKEN/);
+    const withToken = await aofctl(['validate', '--config', daemon], { env: { AOF_ADMIN_TOKEN: 'tok-123456' } });
+    assert.equal(withToken.code, 0, withToken.stdout);
+  });
+
+  it('checks a lone DaemonConfig file as --config, and refuses one among flow files', async () => {
+    const lone = await aofctl(['validate', 'daemon-config.yaml']);
+    assert.equal(lone.code, 0, lone.stdout);
+    assert.match(lone.stdout, /^valid: \d+ flows \(2 active\), 8 agents/m);
+    assert.doesNotMatch(lone.stdout, /not loaded from here/);
+    const mixed = await aofctl(['validate', 'daemon-config.yaml', 'agents/k8s-ops.yaml']);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /daemon-config\.yaml holds a DaemonConfig: check it alone with --config FILE/);
+  });
+
   it('checks loose files and exits 1 with the position of a bad field', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'aof-validate-'));
     const file = path.join(dir, 'agent.yaml');
