@@ -14,12 +14,14 @@ export interface ToolCallPolicyInput {
   /** The agent's tools after the flow narrowed them. */
   allowedTools: readonly string[];
   toolConfig: Readonly<Record<string, Record<string, unknown>>>;
+  /** The flow's `context.namespace`: what the kubectl and helm tools add when a call names none. */
+  namespace?: string;
 }
 
 const KUBE_CLIS: Readonly<Record<string, KubeCliRules>> = { kubectl: KUBECTL_RULES, helm: HELM_RULES };
 
 export function checkToolCall(input: ToolCallPolicyInput): PolicyDecision {
-  const { tool, args, allowedTools, toolConfig } = input;
+  const { tool, args, allowedTools, toolConfig, namespace } = input;
   if (!allowedTools.includes(tool)) {
     return { allowed: false, reason: `tool "${tool}" is not allowed for this agent; allowed tools: ${allowedTools.join(', ') || '(none)'}` };
   }
@@ -28,7 +30,7 @@ export function checkToolCall(input: ToolCallPolicyInput): PolicyDecision {
   if (kube !== undefined) {
     const argv = readStringArray(args.args);
     if (argv === undefined) return { allowed: false, reason: `${tool} needs "args": a list of strings` };
-    return checkKubeArgv(kube, argv, config);
+    return checkKubeArgv(kube, argv, config, namespace);
   }
   if (tool === 'shell') return checkShell(args, config, toolConfig);
   if (tool === 'http') return checkHttp(args, config);
@@ -37,7 +39,9 @@ export function checkToolCall(input: ToolCallPolicyInput): PolicyDecision {
 
 /**
  * Only binaries the flow lists, matched exactly (so `/tmp/kubectl` is not `kubectl`). A listed
- * kubectl or helm still gets its own tool's policy: the shell tool is not a way around it.
+ * kubectl or helm still gets its own tool's policy (its `tool_config` even when the agent's tools
+ * were narrowed to `shell`): the shell tool is not a way around it. The shell adds no default
+ * namespace, so with `allowed_namespaces` such a call must name one.
  */
 function checkShell(
   args: Record<string, unknown>,

@@ -53,6 +53,7 @@ export async function runToolCall(call: ToolCall, ctx: ToolRunnerContext, approv
     args: call.arguments,
     allowedTools: request.agent.tools,
     toolConfig: request.agent.toolConfig,
+    ...(request.flow.namespace !== undefined && { namespace: request.flow.namespace }),
   });
   if (!decision.allowed) return finish({ ok: false, output: `Refused by policy: ${decision.reason}` }, decision.reason);
   if (!approved) {

@@ -100,7 +100,7 @@ export class TaskBuilder {
       name: agentName,
       model: spec.model,
       tools,
-      toolConfig: mergeToolConfig(tools, spec.tool_config, entry?.tool_config),
+      toolConfig: mergeToolConfig(spec.tool_config, entry?.tool_config),
     };
     const systemPrompt = spec.system_prompt ?? spec.instructions;
     if (systemPrompt !== undefined) agent.systemPrompt = systemPrompt;
@@ -160,14 +160,17 @@ function narrowTools(agentTools: readonly string[] | undefined, flowTools: reado
   return agentTools.filter((tool) => flowTools.includes(tool));
 }
 
-/** Per tool, the flow entry's settings over the agent's (a flow tightens `allowed_namespaces` for its cluster). */
+/**
+ * Per tool, the flow entry's settings over the agent's (a flow tightens `allowed_namespaces` for
+ * its cluster). Kept for every configured tool, not only those left after narrowing: a `shell`
+ * that runs kubectl is held to kubectl's settings, and settings never grant a tool.
+ */
 function mergeToolConfig(
-  tools: readonly string[],
   agentConfig: Record<string, Record<string, unknown>> | undefined,
   flowConfig: Record<string, Record<string, unknown>> | undefined,
 ): Record<string, Record<string, unknown>> {
   const merged: Record<string, Record<string, unknown>> = {};
-  for (const tool of tools) {
+  for (const tool of new Set([...Object.keys(agentConfig ?? {}), ...Object.keys(flowConfig ?? {})])) {
     const own = agentConfig?.[tool];
     const narrowed = flowConfig?.[tool];
     if (own !== undefined || narrowed !== undefined) merged[tool] = { ...own, ...narrowed };

@@ -19,7 +19,7 @@ describe('what waits for approval on the local platform, and what is masked', ()
 
   it('lets the classifier decide when REQUIRE_APPROVAL is "true" without a list: reads run, writes and unknown commands wait', async () => {
     assert.equal((await localSays(t, 'classify', 'alice', 'kubectl get pods')).status, 'ok');
-    const apply = await localRequest(t, 'classify', 'alice', 'kubectl apply -f web.yaml');
+    const apply = await localRequest(t, 'classify', 'alice', 'kubectl apply -f https://manifests.example.com/web.yaml');
     assert.match(apply.reply.reply ?? '', /classified as write/);
     const unknown = await localRequest(t, 'classify', 'alice', 'kubectl frobnicate everything');
     assert.match(unknown.reply.reply ?? '', /classified as write/);

@@ -52,6 +52,30 @@ test('policy applies to typed commands exactly as to model tool calls', async ()
   assert.match(result.reply, /^Refused by policy: "kubectl delete" is not allowed; allowed commands: get, describe, logs$/);
 });
 
+test('a read-only flow cannot write by hiding the verb behind a flag, nor read host files or other namespaces', async () => {
+  const readOnly = { kubectl: { allowed_commands: ['get'], allowed_namespaces: ['team-a'] } };
+  const run = (text: string, namespace?: string) => runTask(makeTask(modules, {
+    message: { text },
+    agent: { toolConfig: readOnly },
+    flow: { env: { PATH: fakePath, FAKE_KUBECTL_LOG: log.file }, ...(namespace !== undefined && { namespace }) },
+  }), host);
+  const before = (await log.calls()).length;
+  for (const text of [
+    'kubectl --raw get delete --raw /api/v1/namespaces/kube-system/pods',
+    `kubectl --field-manager get patch pod web -p '{"metadata":{"labels":{"x":"1"}}}'`,
+    'kubectl get pods -o go-template-file=/proc/1/environ',
+    'kubectl get --raw /api/v1/namespaces/kube-system/secrets',
+  ]) {
+    const result = await run(text, 'team-a');
+    assert.match(result.reply, /^Refused by policy: /, text);
+  }
+  assert.match((await run('kubectl get secrets')).reply, /^Refused by policy: name the namespace \(-n\)/, 'no context.namespace: the kubeconfig default is unchecked');
+  assert.deepEqual((await log.calls()).slice(before), [], 'kubectl never ran');
+  const allowed = await run('kubectl get pods', 'team-a');
+  assert.match(allowed.reply, /# team-a/);
+  assert.deepEqual((await log.calls()).slice(before).map((c) => c.argv), [['--namespace=team-a', 'get', 'pods']]);
+});
+
 test('words split like a shell splits them, metacharacters stay literal', async () => {
   const cases: Array<[string, string[]]> = [
     ['kubectl   get   pods  ', ['get', 'pods']],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TaskBuildError, TaskBuilder } from '../../core/runtime/task-builder.js';
+import { checkToolCall } from '../../sandbox/policy.js';
 import { daemonSpec, inbound, loadedAgent, loadedFlow } from './support.js';
 
 const tools = [
@@ -21,6 +22,20 @@ const builder = (taskTimeoutSecs = 300) => new TaskBuilder({
 });
 
 describe('TaskBuilder.plan', () => {
+  it('holds a shell that runs kubectl to kubectl\'s settings when the flow narrowed the agent to shell', () => {
+    const agent = loadedAgent('ops', {
+      model: 'command',
+      tools: ['kubectl', 'shell'],
+      tool_config: { kubectl: { allowed_commands: ['get'], allowed_namespaces: ['team-a'] }, shell: { allowed_binaries: ['kubectl', 'df'] } },
+    });
+    const { agent: planned } = builder().plan(loadedFlow('f', { agents: [{ name: 'ops', tools: ['shell'] }] }), 'ops', agent);
+    const call = (argv: string[]) => checkToolCall({ tool: 'shell', args: { argv }, allowedTools: planned.tools, toolConfig: planned.toolConfig });
+    assert.deepEqual(call(['kubectl', 'delete', 'pods', '--all', '-n', 'kube-system']), { allowed: false, reason: '"kubectl delete" is not allowed; allowed commands: get' });
+    assert.deepEqual(call(['kubectl', 'get', 'pods']).allowed, false, 'no default namespace through a shell: it must name one');
+    assert.deepEqual(call(['kubectl', 'get', 'pods', '-n', 'team-a']), { allowed: true });
+    assert.deepEqual(call(['df', '-h']), { allowed: true });
+  });
+
   it("uses the model plugin's default base URL when the agent sets none, so sandbox permissions name that host", () => {
     const plan = builder().plan(loadedFlow('f', { agents: [{ name: 'a' }] }), 'a', loadedAgent('a', { model: 'openai:gpt-4o' }));
     assert.equal(plan.agent.baseUrl, 'https://api.openai.com/v1');
@@ -28,7 +43,7 @@ describe('TaskBuilder.plan', () => {
     assert.equal(ollama.agent.baseUrl, undefined);
   });
 
-  it('narrows the agent by its flow entry: tool intersection, tool_config merged per tool, max_tokens capped', () => {
+  it('narrows the agent by its flow entry: tool intersection, tool_config merged per tool (all of them), max_tokens capped', () => {
     const agent = loadedAgent('k8s-ops', {
       model: 'openai:gpt-4o',
       instructions: 'Be careful.',
@@ -50,7 +65,8 @@ describe('TaskBuilder.plan', () => {
       model: 'openai:gpt-4o',
       systemPrompt: 'Be careful.',
       tools: ['kubectl'],
-      toolConfig: { kubectl: { allowed_commands: ['get'], allowed_namespaces: ['a', 'b'] } },
+      // helm's settings stay although helm was narrowed away: a shell running helm is held to them.
+      toolConfig: { kubectl: { allowed_commands: ['get'], allowed_namespaces: ['a', 'b'] }, helm: { allowed_commands: ['list'] } },
       maxIterations: 4,
       temperature: 0.2,
       maxTokens: 2048,

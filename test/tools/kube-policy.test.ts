@@ -4,12 +4,16 @@ import { checkToolCall } from '../../sandbox/policy.js';
 
 type Config = Record<string, unknown>;
 
-function check(tool: 'kubectl' | 'helm', args: string[], config: Config = {}) {
-  return checkToolCall({ tool, args: { args }, allowedTools: [tool], toolConfig: { [tool]: config } });
+/** The flow's default namespace, which the kubectl and helm tools add when a call names none. */
+const FLOW_NAMESPACE = 'staging';
+
+/** `namespace` null: the flow has none (or a shell runs the CLI, which adds none). */
+function check(tool: 'kubectl' | 'helm', args: string[], config: Config = {}, namespace: string | null = FLOW_NAMESPACE) {
+  return checkToolCall({ tool, args: { args }, allowedTools: [tool], toolConfig: { [tool]: config }, ...(namespace !== null && { namespace }) });
 }
 
-function assertRefused(tool: 'kubectl' | 'helm', args: string[], config: Config, reason: RegExp): void {
-  const decision = check(tool, args, config);
+function assertRefused(tool: 'kubectl' | 'helm', args: string[], config: Config, reason: RegExp, namespace: string | null = FLOW_NAMESPACE): void {
+  const decision = check(tool, args, config, namespace);
   assert.equal(decision.allowed, false, `${tool} ${args.join(' ')} should be refused`);
   if (!decision.allowed) assert.match(decision.reason, reason);
 }
@@ -84,12 +88,60 @@ describe('kubectl policy', () => {
     assertAllowed('kubectl', ['get', 'pods', '--all-namespaces=false'], namespaces);
   });
 
-  test('a call without a namespace uses the flow default and is allowed', () => {
+  test('a call without a namespace uses the flow default, checked like a named one', () => {
     assertAllowed('kubectl', ['get', 'pods'], namespaces);
+    assertRefused('kubectl', ['get', 'pods'], { allowed_namespaces: ['dev'] }, /namespace "staging" is not allowed; allowed namespaces: dev/);
+    // No default (no context.namespace, or a shell running kubectl): the kubeconfig's namespace would apply, unchecked.
+    assertRefused('kubectl', ['get', 'secrets'], namespaces, /name the namespace \(-n\): this call would run in the kubeconfig's default namespace/, null);
+    assert.deepEqual(check('kubectl', ['get', 'secrets', '-n', 'dev'], namespaces, null), { allowed: true });
   });
 
   test('a namespace flag without a value is refused', () => {
     assertRefused('kubectl', ['get', 'pods', '-n'], {}, /--namespace needs a value/);
+  });
+
+  test('a flag it does not know cannot hide the verb: every reading of the call must be allowed', () => {
+    // kubectl's parse before the command takes an unknown flag's next word as its value, so these are a delete and a patch.
+    const readOnly = { allowed_commands: ['get'], allowed_namespaces: ['staging'] };
+    assertRefused('kubectl', ['--raw', 'get', 'delete', '--raw', '/api/v1/namespaces/kube-system/pods'], readOnly, /not allowed/);
+    assertRefused('kubectl', ['--field-manager', 'get', 'patch', 'pod', 'web', '-p', '{"x":1}'], { allowed_commands: ['get'] }, /"kubectl patch" is not allowed/);
+    assertRefused('kubectl', ['-p', 'get', 'patch', 'pod', 'web', '-p', '{"x":1}'], { allowed_commands: ['get'] }, /"kubectl patch" is not allowed/);
+    assertRefused('kubectl', ['--no-such-flag', 'get', 'delete', 'pod', 'x'], { allowed_commands: ['get'] }, /"kubectl delete" is not allowed/);
+    assertRefused('helm', ['--description', 'get', 'uninstall', 'prod-db'], { allowed_commands: ['get', 'list', 'status'] }, /"helm uninstall" is not allowed/);
+    // Known flags read one way only: these stay allowed.
+    assertAllowed('kubectl', ['--output', 'json', 'get', 'pods'], { allowed_commands: ['get'] });
+    assertAllowed('kubectl', ['get', 'pods', '--field-selector', 'status.phase=Running'], { allowed_commands: ['get'] });
+  });
+
+  test('refuses flags and output formats that read or write files on the daemon host', () => {
+    for (const args of [
+      ['get', 'pods', '-o', 'go-template-file=/proc/1/environ'], ['get', 'pods', '-ojsonpath-file=/etc/shadow'],
+      ['get', 'pods', '--output=custom-columns-file=/x'], ['get', 'pods', '-o=templatefile', '--template=/x'],
+    ]) assertRefused('kubectl', args, {}, /output format ".*-?file" is not allowed: it reads a file on the daemon host/);
+    for (const args of [
+      ['apply', '-f', '/etc/kubernetes/admin.conf'], ['get', '--filename=/proc/self/environ'], ['apply', '-k', './overlays/prod'],
+      ['create', 'secret', 'generic', 'x', '--from-file=/root/.kube/config', '--dry-run=client', '-o', 'yaml'],
+      ['create', 'configmap', 'x', '--from-env-file=/proc/1/environ'], ['patch', 'deploy', 'web', '--patch-file=/x'],
+      ['get', 'pods', '--profile=cpu', '--profile-output=/etc/cron.d/x'], ['get', 'pods', '--cache-dir=/tmp/x'],
+      ['get', 'pods', '--log-file=/x'], ['cluster-info', 'dump', '--output-directory=/x'],
+    ]) assertRefused('kubectl', args, {}, /is not allowed: it (reads a file|writes files) on the daemon host/);
+    assertAllowed('kubectl', ['apply', '-f', 'https://raw.githubusercontent.com/org/repo/main/web.yaml']);
+    assertAllowed('kubectl', ['get', 'pods', '-o', 'jsonpath={.items[*].metadata.name}']);
+    assertRefused('kubectl', ['kustomize', '/etc'], {}, /refused unless allowed_commands lists it: it reads files on the daemon host/);
+    assertRefused('kubectl', ['get', 'pods', '--kuberc=/tmp/aliases'], {}, /would leave the flow's cluster context/);
+    for (const args of [['install', 'web', 'chart', '-f', '/root/.kube/config'], ['upgrade', 'web', 'chart', '--set-file', 'x=/etc/shadow'],
+      ['template', 'web', 'chart', '--output-dir', '/etc'], ['list', '--repository-config=/x']]) {
+      assertRefused('helm', args, {}, /is not allowed: it (reads a file|writes files) on the daemon host/);
+    }
+    assertAllowed('helm', ['upgrade', 'web', 'chart', '--values', 'https://charts.example.com/web-values.yaml']);
+    for (const verb of ['repo', 'registry', 'pull', 'push', 'package']) assertRefused('helm', [verb, 'x'], {}, /refused unless allowed_commands lists it/);
+    assertAllowed('helm', ['repo', 'list'], { allowed_commands: ['repo list'] });
+  });
+
+  test('--raw is refused with allowed_namespaces: its path names namespaces unchecked', () => {
+    assertRefused('kubectl', ['get', '--raw', '/api/v1/namespaces/kube-system/secrets'], namespaces, /--raw is not allowed with allowed_namespaces/);
+    assertRefused('kubectl', ['get', '--raw=/api/v1/namespaces/kube-system/secrets', '-n', 'staging'], namespaces, /--raw is not allowed/);
+    assertAllowed('kubectl', ['get', '--raw', '/healthz']);
   });
 
   test('bad arguments or config fail closed', () => {
