@@ -28,9 +28,14 @@ function failedTools(outcome: TaskOutcome | undefined): number {
   return outcome?.result?.toolCalls.filter((call) => !call.ok).length ?? 0;
 }
 
-/** What the agent did, in the seed's log format: the first tool call as a command line, else "reply". */
+/**
+ * What the agent did, in the seed's log format: the first tool call as a command line, else the
+ * command waiting for approval, else "reply".
+ */
 export function actionOf(outcome: TaskOutcome | undefined): string {
   const call = outcome?.result?.toolCalls[0];
+  const waiting = outcome?.result?.pending?.command;
+  if (call === undefined && waiting !== undefined) return [waiting.tool, ...waiting.argv].join(' ').slice(0, MAX_ACTION_LENGTH);
   if (call === undefined) return outcome?.status === 'ok' ? 'reply' : 'none';
   const args = Array.isArray(call.args.args) ? call.args.args : Array.isArray(call.args.argv) ? call.args.argv : [];
   return [call.name, ...args.map(String)].join(' ').slice(0, MAX_ACTION_LENGTH);

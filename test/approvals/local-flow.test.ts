@@ -39,6 +39,9 @@ describe('what waits for approval on the local platform, and what is masked', ()
     assert.equal(described.reply, 'kubectl --namespace=prod describe [redacted]');
     const { reply, id } = await localRequest(t, 'ops', 'erin', `kubectl delete pod ${SECRET}`);
     assert.ok(reply.reply?.includes('`kubectl delete pod [redacted]`'), reply.reply ?? '');
+    // The request line names the command that waits, masked like the rest of the log.
+    const waiting = t.logs.find((line) => line.msg === 'request' && line.request_id === reply.request_id);
+    assert.deepEqual([waiting?.status, waiting?.action], ['awaiting_approval', 'kubectl delete pod [redacted]']);
     await localSays(t, 'ops', 'bob', `/approve ${id}`);
     const result = await localResult(t, reply.id);
     assert.equal(result.reply, 'kubectl --namespace=prod delete pod [redacted]');
