@@ -100,6 +100,11 @@ export async function routeCommand(args: string[], io: CliIo): Promise<number> {
     const router = await offlineRouter(config, io.env);
     decision = decisionJson(router.routeBest(probeMessage(probe), { explain: true }));
   }
+  // A misspelt name would silently leave no candidate and look like a routing result.
+  const known = new Set(decision.candidates.map((candidate) => candidate.flow));
+  for (const name of probe.flows ?? []) {
+    if (!known.has(name)) io.err(`warning: --flows names "${name}", which is not a loaded flow`);
+  }
   io.out(values.output === 'json' ? JSON.stringify(decision, null, 2) : formatDecision(decision));
   return 0;
 }

@@ -69,6 +69,12 @@ describe('aofctl route on the example deployment', () => {
     assert.equal(decision.fallback, true);
   });
 
+  it('warns about a --flows name that is not a loaded flow', async () => {
+    const run = await aofctl(['route', '--config', 'daemon-config.yaml', '--platform', 'local', '--channel', 'ops', '--text', 'x', '--flows', 'local-ops-flow,local-opps-flow']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr.trim(), 'warning: --flows names "local-opps-flow", which is not a loaded flow');
+  });
+
   it('prints a readable explanation by default', async () => {
     const run = await aofctl(['route', '--config', 'daemon-config.yaml', '--platform', 'local', '--channel', 'dev', '--text', 'kubectl get pods']);
     assert.equal(run.code, 0, run.stderr);
