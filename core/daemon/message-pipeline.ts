@@ -24,7 +24,7 @@ export interface PipelineOptions {
   /** Masks secret values in replies; the reply kept in memory stays raw. */
   scrub: (text: string) => string;
   /** Folds repeated busy / rate-limited notices to one user in one channel. */
-  notices: Pick<RefusalNotices, 'claim'>;
+  notices: Pick<RefusalNotices, 'claim' | 'release'>;
 }
 
 export interface MessagePipeline extends InboundSink {
@@ -70,6 +70,12 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
     const verdict = await admit(subject, requestId);
     if (!verdict.allowed) return { status: 'rate_limited', reply: verdict.refusal.reply, refusal: verdict.refusal };
     const outcome = await options.runtime.run({ requestId, flow, agentName: agent, agent: snapshot.agents.get(agent), message });
+    // Turned away by admission (queue full, the user's tasks, shutting down): nothing ran, so nothing is counted.
+    if (outcome.status === 'busy') {
+      await verdict.refund().catch((error: unknown) => {
+        logger.warn({ request_id: requestId, err: error }, 'could not take a refused message back off the request limits');
+      });
+    }
     await options.limits.recordTokens(subject, outcome.tokensUsed).catch((error: unknown) => {
       logger.warn({ request_id: requestId, err: error }, 'could not record tokens against the token budgets');
     });
@@ -93,7 +99,7 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
       return await options.limits.admit(subject);
     } catch (error) {
       logger.warn({ request_id: requestId, err: error }, 'rate limits could not be checked; letting the message through');
-      return { allowed: true };
+      return { allowed: true, refund: async () => undefined };
     }
   }
 
@@ -128,7 +134,7 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
     const { message, requestId, snapshot } = handling;
     const intervalSecs = snapshot.config.daemon.spec.runtime.refusal_notice_interval_secs ?? DEFAULT_REFUSAL_NOTICE_INTERVAL_SECS;
     const posted = { fate: 'posted' as const, intervalSecs };
-    if (intervalSecs <= 0 || !RefusalNotices.foldable(message, answered.status)) return posted;
+    if (intervalSecs <= 0 || !RefusalNotices.foldable(message, answered.status, answered.errorType)) return posted;
     if (options.platforms().get(message.platform)?.answersEachMessage === true) return posted;
     try {
       return { fate: await options.notices.claim(message, answered.status, intervalSecs * 1000) ? 'first' : 'held', intervalSecs };
@@ -154,6 +160,11 @@ export function createMessagePipeline(options: PipelineOptions): MessagePipeline
     // The first notice says why the next ones will not come, so the silence that follows makes sense.
     if (notice?.fate === 'first') answered = { ...answered, reply: `${answered.reply}\n${heldNoticesHint(notice.intervalSecs)}` };
     const delivered = answered.delivered ?? (held || await deliver(handling, answered, Date.now() - message.receivedAt));
+    if (!delivered && notice?.fate === 'first') {
+      await options.notices.release(message, answered.status).catch((error: unknown) => {
+        logger.warn({ request_id: requestId, err: error }, 'could not give back the claim of a refusal notice that was not posted');
+      });
+    }
     const status = delivered ? answered.status : 'reply_failed';
     const latencyMs = Date.now() - message.receivedAt;
     const flowName = flow.flow.metadata.name;

@@ -11,6 +11,8 @@ export const DEFAULT_REFUSAL_NOTICE_INTERVAL_SECS = 30;
 
 /** Statuses whose reply is a refusal notice rather than an answer. */
 const REFUSALS = new Set(['busy', 'rate_limited']);
+/** Reasons that are not a repeat of anything: "AOF is restarting" answers a message that was accepted and queued. */
+const ALWAYS_TOLD = new Set(['closed']);
 /** A slash command (or any explicit command) always gets its answer: the platform may be waiting for it. */
 const CONVERSATIONAL = new Set<InboundMessage['kind']>(['message', 'mention']);
 
@@ -21,9 +23,9 @@ export class RefusalNotices {
     this.#store = store;
   }
 
-  /** Whether a reply with `status` to `message` may be folded into an earlier notice at all. */
-  static foldable(message: InboundMessage, status: string): boolean {
-    return REFUSALS.has(status) && CONVERSATIONAL.has(message.kind);
+  /** Whether a reply with `status` (for `reason`) to `message` may be folded into an earlier notice at all. */
+  static foldable(message: InboundMessage, status: string, reason?: string): boolean {
+    return REFUSALS.has(status) && CONVERSATIONAL.has(message.kind) && !ALWAYS_TOLD.has(reason ?? '');
   }
 
   /**
@@ -32,7 +34,15 @@ export class RefusalNotices {
    * Rejects when the store does; the caller then posts it.
    */
   async claim(message: InboundMessage, status: string, intervalMs: number): Promise<boolean> {
-    const key = `notice:${JSON.stringify([message.platform, message.workspace ?? '', message.channel.id, message.user.id, status])}`;
-    return this.#store().set(key, '1', { ttlMs: intervalMs, ifAbsent: true });
+    return this.#store().set(noticeKey(message, status), '1', { ttlMs: intervalMs, ifAbsent: true });
   }
+
+  /** Gives a claim back when its notice could not be posted, so the next refusal is told instead of held. */
+  async release(message: InboundMessage, status: string): Promise<void> {
+    await this.#store().delete(noticeKey(message, status));
+  }
+}
+
+function noticeKey(message: InboundMessage, status: string): string {
+  return `notice:${JSON.stringify([message.platform, message.workspace ?? '', message.channel.id, message.user.id, status])}`;
 }

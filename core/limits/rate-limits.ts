@@ -26,7 +26,10 @@ export interface LimitSubject {
   message: InboundMessage;
 }
 
-export type LimitVerdict = { allowed: true } | { allowed: false; refusal: LimitRefusal };
+export type LimitVerdict =
+  /** `refund` takes the message back off every limit it was counted against (it never ran: busy, shutting down). */
+  | { allowed: true; refund: () => Promise<void> }
+  | { allowed: false; refusal: LimitRefusal };
 
 const KEY_PREFIX = 'ratelimit';
 
@@ -43,7 +46,8 @@ export class RateLimits {
 
   /**
    * Refuses the message if a token budget is already spent or a request limit is reached; else
-   * counts it against every request limit. A refused message counts against none of them.
+   * counts it against every request limit. A refused message counts against none of them, the
+   * limit that refused it included (the library counts a point before it refuses).
    */
   async admit(subject: LimitSubject): Promise<LimitVerdict> {
     const now = this.#now();
@@ -60,11 +64,16 @@ export class RateLimits {
         counted.push(rule);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        await Promise.all(counted.map((done) => this.#limiter(done).reward(counterKey(done, now), 1)));
+        await this.#refund([...counted, rule], now);
         return refused(rule, now);
       }
     }
-    return { allowed: true };
+    // In the windows it was counted in, even if the refund comes after one of them ended.
+    return { allowed: true, refund: () => this.#refund(counted, now) };
+  }
+
+  async #refund(rules: readonly LimitRule[], countedAt: number): Promise<void> {
+    await Promise.all(rules.map((rule) => this.#limiter(rule).reward(counterKey(rule, countedAt), 1)));
   }
 
   /** Adds the tokens a finished task used to every budget that covers it. */

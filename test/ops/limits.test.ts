@@ -160,3 +160,33 @@ describe('per-organization token budget', () => {
     assert.equal(llm.requests.length, 2);
   });
 });
+
+describe('what a message that never ran costs the limits', () => {
+  const clock = new FakeClock();
+  let t: TestDaemon;
+  before(async () => {
+    t = await startOpsDaemon(await copyDeployment({ limits: { per_user: { max_requests_per_minute: 3 } }, runtime: { max_tasks_per_user: 1 } }), { clock: clock.now });
+  });
+  after(() => t.stop());
+
+  it('nothing when admission turned it away (busy): the user keeps the requests it did not run', async () => {
+    const slow = send(t, 'ops', 'alice', 'kubectl wait 800');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal((await send(t, 'ops', 'alice', 'kubectl get pods')).status, 'busy');
+    assert.equal((await send(t, 'ops', 'alice', 'kubectl get pods')).status, 'busy');
+    assert.equal((await slow).status, 'ok');
+    // One of three requests ran: two more may.
+    assert.equal((await send(t, 'ops', 'alice', 'kubectl get pods')).status, 'ok');
+    assert.equal((await send(t, 'ops', 'alice', 'kubectl get pods')).status, 'ok');
+    assert.equal((await send(t, 'ops', 'alice', 'kubectl get pods')).status, 'rate_limited');
+  });
+
+  it('nothing when a limit refused it, that limit included', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await send(t, 'ops', 'bob', 'kubectl get pods')).status, i < 3 ? 'ok' : 'rate_limited');
+    for (let i = 0; i < 4; i++) assert.equal((await send(t, 'ops', 'bob', 'kubectl get pods')).status, 'rate_limited');
+    const counter = await t.daemon.kernel.store().keys('ratelimit:requests:user:');
+    const values = await Promise.all(counter.map((key) => t.daemon.kernel.store().get(key)));
+    assert.ok(values.includes('3'), `bob's counter holds the 3 that ran, not the refused ones: ${JSON.stringify(values)}`);
+    assert.ok(!values.some((value) => Number(value) > 3), JSON.stringify(values));
+  });
+});

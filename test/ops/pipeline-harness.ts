@@ -31,7 +31,7 @@ export function fakePipeline(snapshot: ConfigSnapshot, overrides: Partial<Pipeli
   const pipeline = createMessagePipeline({
     snapshot: () => snapshot,
     runtime: { run: async (submission) => ({ requestId: submission.requestId, status: 'ok', reply: 'done', latencyMs: 1, queuedMs: 0, tokensUsed: 0 }) },
-    limits: { admit: async () => ({ allowed: true }), recordTokens: async () => undefined },
+    limits: { admit: async () => ({ allowed: true, refund: async () => undefined }), recordTokens: async () => undefined },
     platforms: () => new Map([['local', local]]),
     metrics,
     logger,

@@ -10,6 +10,7 @@ import type { InboundMessage, StateStore } from '@aof/api';
 import { MemoryStore } from '@aof/plugin-store-memory';
 import type { ConfigSnapshot } from '../../core/daemon/config-snapshot.js';
 import { RefusalNotices } from '../../core/daemon/refusal-notices.js';
+import { SHUTTING_DOWN_REPLY } from '../../core/runtime/admission.js';
 import type { TaskOutcome } from '../../core/runtime/agent-runtime.js';
 import { fakePipeline } from './pipeline-harness.js';
 import { copyDeployment, pipelineSnapshot, sample, type Deployment } from './support.js';
@@ -55,7 +56,7 @@ describe('refusal notices', () => {
       limits: {
         admit: async () => setup.rateLimited === true
           ? { allowed: false, refusal: { rule: { label: 'per_user', limit: 1, unit: 'requests', window: 'minute' }, retryAfterMs: 60_000, metricScope: 'user', reply: 'Rate limit reached.' } } as never
-          : { allowed: true },
+          : { allowed: true, refund: async () => undefined },
         recordTokens: async () => undefined,
       },
       notices: new RefusalNotices(() => store),
@@ -122,6 +123,49 @@ describe('refusal notices', () => {
     await p.send(message('alice'), message('alice'));
     assert.equal(p.sent.length, 2);
     assert.ok(p.logger.lines.some((l) => l.level === 'warn' && /earlier refusal notice/.test(l.message ?? '')));
+  });
+
+  it('always tells a user their queued message was dropped by a restart, after a busy notice too', async () => {
+    const replies: Array<Pick<TaskOutcome, 'status' | 'reply' | 'errorCode'>> = [
+      { status: 'busy', reply: BUSY_REPLY, errorCode: 'queue_full' },
+      { status: 'busy', reply: SHUTTING_DOWN_REPLY, errorCode: 'closed' },
+      { status: 'busy', reply: SHUTTING_DOWN_REPLY, errorCode: 'closed' },
+    ];
+    let next = 0;
+    const store = new MemoryStore({ sweepIntervalMs: 60_000 });
+    const { pipeline: created, sent, requestLines } = fakePipeline(snapshot, {
+      runtime: { run: async (submission) => ({ requestId: submission.requestId, latencyMs: 1, queuedMs: 0, tokensUsed: 0, ...replies[next++]! }) },
+      notices: new RefusalNotices(() => store),
+    });
+    for (const m of [message('alice'), message('alice'), message('alice')]) {
+      await created.submit(m);
+      await created.idle();
+    }
+    assert.deepEqual(sent.map((reply) => reply.text), [BUSY_REPLY + HINT(30), SHUTTING_DOWN_REPLY, SHUTTING_DOWN_REPLY]);
+    assert.deepEqual(requestLines().map((l) => l.notice), [undefined, undefined, undefined]);
+  });
+
+  it('gives the claim back when the first notice could not be posted, so the next one is', async () => {
+    const store = new MemoryStore({ sweepIntervalMs: 60_000 });
+    let failures = 1;
+    const sent: string[] = [];
+    const { pipeline: created, requestLines } = fakePipeline(snapshot, {
+      runtime: { run: async (submission) => outcome(submission.requestId, 'busy', BUSY_REPLY) },
+      notices: new RefusalNotices(() => store),
+    }, {
+      send: async (reply) => {
+        if (failures-- > 0) throw new Error('429 for ever');
+        sent.push(reply.text);
+        return { messageId: String(sent.length), channelId: reply.channelId };
+      },
+    });
+    // One after another, as a user's messages arrive.
+    for (const m of [message('alice'), message('alice'), message('alice')]) {
+      await created.submit(m);
+      await created.idle();
+    }
+    assert.deepEqual(requestLines().map((l) => [l.status, l.notice]), [['reply_failed', undefined], ['busy', undefined], ['busy', 'held']]);
+    assert.deepEqual(sent, [BUSY_REPLY + HINT(30)]);
   });
 
   it('after the interval the user is told again', async () => {
