@@ -167,6 +167,12 @@ export class ApprovalService implements ApprovalGate {
       if (isTyped(message)) return undefined;
       return { approvalId: id, settle: async () => this.#deps.logger.debug({ approval_id: id, kind: message.kind }, 'event on an approval message is not a vote') };
     }
+    // Credentials some flows carry themselves vouch for those flows only (InboundMessage.flows): what
+    // they signed must not vote on another tenant's request, pending or decided, any more than route to it.
+    if (message.flows !== undefined && !message.flows.includes(view.flow)) {
+      const vote = 'vote' in reading ? reading.vote : undefined;
+      return { approvalId: id, settle: async () => this.#ignore(id, message, 'other_tenant', await this.#store.record(id), vote) };
+    }
     if ('refusedByStrategy' in reading) return { approvalId: id, settle: async () => this.#ignore(id, message, 'strategy', await this.#store.record(id)) };
     return { approvalId: id, settle: () => this.#settle(id, message, reading.vote) };
   }
@@ -278,7 +284,9 @@ export class ApprovalService implements ApprovalGate {
     else this.#deps.logger.info({ approval_id: id, actor: actor(voter), reason }, 'approval event ignored');
     if (!isTyped(message)) return;
     const text = reason === 'closed' ? closedText(id, await this.#store.completed(id)) : IGNORED_TEXT[reason](id);
-    await this.#poster.answer(message, text, 'ignored', record?.flow ?? null);
+    // Another tenant is answered as one of the flows it may reach (on Slack: with its own app's token), never as the request's.
+    const flow = reason === 'other_tenant' ? message.flows?.[0] ?? null : record?.flow ?? null;
+    await this.#poster.answer(message, text, 'ignored', flow);
   }
 
   async #expire(record: ApprovalRecord): Promise<void> {

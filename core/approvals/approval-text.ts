@@ -75,13 +75,14 @@ export function withdrawnText(record: ApprovalRecord, approvals: number): string
   return `Approval of ${record.id} withdrawn: ${approvals} of ${record.chain.require} needed.`;
 }
 
-export type IgnoredReason = 'not_an_approver' | 'self_approval' | 'strategy' | 'other_message';
+export type IgnoredReason = 'not_an_approver' | 'self_approval' | 'strategy' | 'other_message' | 'other_tenant';
 
 export const IGNORED_TEXT: Readonly<Record<IgnoredReason, (id: string) => string>> = {
   not_an_approver: (id) => `You are not an approver of ${id}, so this does not count.`,
   self_approval: (id) => `You asked for ${id} yourself, and this flow does not allow self-approval.`,
   strategy: (id) => `The approval strategy of ${id} does not accept that now.`,
   other_message: (id) => `That button does not belong to ${id}'s approval message.`,
+  other_tenant: (id) => `${id} belongs to a flow that messages sent this way cannot reach, so this does not count.`,
 };
 
 export function unreadableText(id: string): string {

@@ -34,6 +34,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Keep the deployment dir on stop (for a restart). */
   keep?: boolean;
+  /** More bots the fake Slack API knows (another tenant's app), besides the app-wide one. */
+  slackBots?: Record<string, { userId: string; teamId: string }>;
 }
 
 export async function startApprovalDaemon(options: StartOptions = {}): Promise<ApprovalDaemon> {
@@ -41,7 +43,7 @@ export async function startApprovalDaemon(options: StartOptions = {}): Promise<A
   const slack = await startFakeSlackApi({
     channels: { [CHANNELS.production]: 'production', [CHANNELS.oncall]: 'sre-oncall', [CHANNELS.alerts]: 'prod-alerts', [CHANNELS.random]: 'random' },
     users: { U0ALICE0001: 'alice', U015SRE: 'sre-one', U016SRE: 'sre-two', U015LEAD: 'lead', U016MANAGER: 'manager' },
-    bots: { [BOT_TOKEN]: { userId: BOT_USER_ID, teamId: TEAM_ID } },
+    bots: { [BOT_TOKEN]: { userId: BOT_USER_ID, teamId: TEAM_ID }, ...options.slackBots },
   });
   try {
     const t = await startTestDaemon({
@@ -108,20 +110,25 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 // ---- Slack ----
 
-async function deliver(t: ApprovalDaemon, body: string, contentType = 'application/json'): Promise<void> {
-  const request = signedRequest(body, { contentType });
+/** Signed with the app-wide secret unless `secret` names another (a flow's own, seed Pattern 5). */
+export interface SignedBy {
+  secret?: string;
+}
+
+async function deliver(t: ApprovalDaemon, body: string, contentType = 'application/json', secret?: string): Promise<void> {
+  const request = signedRequest(body, { contentType, ...(secret !== undefined && { secret }) });
   const response = await fetch(`${t.url}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
   if (response.status !== 200) throw new Error(`Slack webhook answered ${response.status}: ${await response.text()}`);
 }
 
 /** A person's message in a channel; resolves with its ts, which is also the thread replies go to. */
-export async function slackSays(t: ApprovalDaemon, channel: string, user: string, text: string): Promise<string> {
+export async function slackSays(t: ApprovalDaemon, channel: string, user: string, text: string, options: SignedBy = {}): Promise<string> {
   const event = messageEvent({ channel, user, text });
-  await deliver(t, eventEnvelope(event));
+  await deliver(t, eventEnvelope(event), undefined, options.secret);
   return String(event.ts);
 }
 
-export interface ReactionOptions {
+export interface ReactionOptions extends SignedBy {
   removed?: boolean;
   /** The workspace the event comes from (default: the fixture's team). */
   teamId?: string;
@@ -130,10 +137,10 @@ export interface ReactionOptions {
 export async function slackReacts(t: ApprovalDaemon, channel: string, ts: string, user: string, reaction: string, options: ReactionOptions = {}): Promise<void> {
   const eventTs = nextTs();
   const event = { type: options.removed === true ? 'reaction_removed' : 'reaction_added', user, reaction, item: { type: 'message', channel, ts }, event_ts: eventTs };
-  await deliver(t, eventEnvelope(event, options.teamId === undefined ? {} : { teamId: options.teamId }));
+  await deliver(t, eventEnvelope(event, options.teamId === undefined ? {} : { teamId: options.teamId }), undefined, options.secret);
 }
 
-export async function slackClicks(t: ApprovalDaemon, channel: string, ts: string, user: string, actionId: string, value: string): Promise<void> {
+export async function slackClicks(t: ApprovalDaemon, channel: string, ts: string, user: string, actionId: string, value: string, options: SignedBy = {}): Promise<void> {
   const payload = {
     type: 'block_actions',
     team: { id: TEAM_ID, domain: 'aof' },
@@ -144,7 +151,7 @@ export async function slackClicks(t: ApprovalDaemon, channel: string, ts: string
     message: { type: 'message', ts, text: 'approval', bot_id: 'B0AOFBOT' },
     actions: [{ type: 'button', action_id: actionId, block_id: 'approval', value, action_ts: nextTs() }],
   };
-  await deliver(t, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  await deliver(t, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', options.secret);
 }
 
 export interface PostedRequest {
