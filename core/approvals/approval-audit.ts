@@ -14,6 +14,9 @@ export type AuditEvent =
 /** Events counted in the metric: the request and what became of it (votes stay in the log). */
 const COUNTED: ReadonlySet<AuditEvent> = new Set(['requested', 'approved', 'denied', 'expired', 'executed', 'failed']);
 
+/** What every entry repeats about its request, so each entry reads on its own. */
+const REQUEST_FIELDS = ['flow', 'platform', 'workspace', 'channel', 'requester', 'request_id', 'command', 'classification', 'chain'] as const;
+
 export const APPROVALS_METRIC = {
   name: 'agentflow_approvals_total',
   help: 'Approval decisions, by flow and status (approved, denied, expired, ...).',
@@ -33,11 +36,7 @@ export class ApprovalAudit {
 
   /** Never throws: an audit store failure is logged, and the decision it records still stands. */
   async record(record: ApprovalRecord, event: AuditEvent, fields: Record<string, unknown> = {}): Promise<void> {
-    const entry = {
-      audit: true,
-      approval_id: record.id,
-      event,
-      at: new Date().toISOString(),
+    await this.#write(record.id, event, {
       flow: record.flow,
       platform: record.requester.platform,
       workspace: record.requester.workspace || null,
@@ -47,14 +46,38 @@ export class ApprovalAudit {
       command: record.command,
       classification: record.classification,
       chain: record.chain.name,
-      ...fields,
-    };
-    this.#logger.info(entry, 'approval');
-    if (COUNTED.has(event)) this.#counter.inc({ flow: record.flow, status: event });
+    }, fields);
+  }
+
+  /**
+   * An event after the request was decided and its record dropped (a late vote): the request's
+   * fields are read from its `requested` entry, which the trail keeps. False when there is no
+   * such entry to attach it to. Never throws.
+   */
+  async recordClosed(id: string, event: AuditEvent, fields: Record<string, unknown> = {}): Promise<boolean> {
+    const requested = await this.#requested(id);
+    if (requested === undefined) return false;
+    await this.#write(id, event, Object.fromEntries(REQUEST_FIELDS.map((field) => [field, requested[field] ?? null])), fields);
+    return true;
+  }
+
+  async #requested(id: string): Promise<Record<string, unknown> | undefined> {
     try {
-      await this.#store.appendAudit(record.id, entry);
+      return (await this.#store.auditTrail(id)).find((entry) => entry.event === 'requested');
     } catch (error) {
-      this.#logger.warn({ approval_id: record.id, err: error }, 'could not store the approval audit entry');
+      this.#logger.warn({ approval_id: id, err: error }, 'could not read the approval audit trail');
+      return undefined;
+    }
+  }
+
+  async #write(id: string, event: AuditEvent, request: Record<string, unknown>, fields: Record<string, unknown>): Promise<void> {
+    const entry = { audit: true, approval_id: id, event, at: new Date().toISOString(), ...request, ...fields };
+    this.#logger.info(entry, 'approval');
+    if (COUNTED.has(event)) this.#counter.inc({ flow: String(request.flow), status: event });
+    try {
+      await this.#store.appendAudit(id, entry);
+    } catch (error) {
+      this.#logger.warn({ approval_id: id, err: error }, 'could not store the approval audit entry');
     }
   }
 }

@@ -217,10 +217,10 @@ export class ApprovalService implements ApprovalGate {
 
   async #settle(id: string, message: InboundMessage, vote: ApprovalVote): Promise<void> {
     const record = await this.#store.record(id);
-    if (record === undefined) return this.#ignore(id, message, 'closed');
+    if (record === undefined) return this.#ignore(id, message, 'closed', undefined, vote);
     if (this.#now() >= record.expiresAt) {
       await this.#expire(record);
-      return this.#ignore(id, message, 'closed');
+      return this.#ignore(id, message, 'closed', record, vote);
     }
     const action = message.kind === 'button' ? message.action?.messageId : undefined;
     if (action !== undefined && record.approvalMessageId !== undefined && action !== record.approvalMessageId) {
@@ -237,7 +237,7 @@ export class ApprovalService implements ApprovalGate {
       if (isTyped(message)) await this.#poster.answer(message, text, 'recorded', record.flow);
       return;
     }
-    if (!await this.#store.complete(record.id, result.state)) return this.#ignore(id, message, 'closed');
+    if (!await this.#store.complete(record.id, result.state)) return this.#ignore(id, message, 'closed', record, vote);
     this.#cancelTimer(record.id);
     if (result.state === 'denied') {
       await this.#store.clear(record.id);
@@ -280,8 +280,10 @@ export class ApprovalService implements ApprovalGate {
 
   async #ignore(id: string, message: InboundMessage, reason: IgnoredReason | 'closed', record?: ApprovalRecord, vote?: ApprovalVote): Promise<void> {
     const voter = identityOf(message);
-    if (record !== undefined) await this.#audit.record(record, 'vote_ignored', { actor: actor(voter), reason, ...(vote !== undefined && { vote }) });
-    else this.#deps.logger.info({ approval_id: id, actor: actor(voter), reason }, 'approval event ignored');
+    const fields = { actor: actor(voter), reason, ...(vote !== undefined && { vote }) };
+    // A decided request's record is gone, but its audit trail is kept: a late vote is audited there too.
+    if (record !== undefined) await this.#audit.record(record, 'vote_ignored', fields);
+    else if (!await this.#audit.recordClosed(id, 'vote_ignored', fields)) this.#deps.logger.info({ approval_id: id, ...fields }, 'approval event ignored');
     if (!isTyped(message)) return;
     const text = reason === 'closed' ? closedText(id, await this.#store.completed(id)) : IGNORED_TEXT[reason](id);
     // Another tenant is answered as one of the flows it may reach (on Slack: with its own app's token), never as the request's.

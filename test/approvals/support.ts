@@ -235,6 +235,11 @@ export function auditOf(t: TestDaemon, id: string): Array<Record<string, unknown
   return t.logs.filter((line) => line.msg === 'approval' && line.audit === true && line.approval_id === id);
 }
 
+/** The audit trail the store keeps for a request (`approval:<id>:audit`), which outlives the request. */
+export async function storedTrail(t: TestDaemon, id: string): Promise<Array<Record<string, unknown>>> {
+  return (await t.daemon.kernel.store().listRange(`approval:${id}:audit`, 0, -1)).map((raw) => JSON.parse(raw) as Record<string, unknown>);
+}
+
 export function auditEvent(t: TestDaemon, id: string, event: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   return waitFor(() => auditOf(t, id).find((line) => line.event === event && Object.entries(extra).every(([k, v]) => line[k] === v)),
     `audit event ${event} of ${id}`);
