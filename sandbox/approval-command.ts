@@ -9,6 +9,7 @@
  */
 import { readStringArray } from '@aof/api';
 import { GRAMMARS, type CliGrammar } from './approval-grammar.js';
+import type { CallBody } from './protocol.js';
 
 /** One way the CLI could read the argv: its words (verb first) and its flags by long name. */
 export interface CommandReading {
@@ -21,6 +22,8 @@ export interface NormalizedCommand {
   tool: string;
   /** What the binary gets, exactly as the model asked. */
   argv: string[];
+  /** What the call sends besides argv (an http POST's body): rules do not read it, approvers must see it. */
+  body?: CallBody;
   readings: CommandReading[];
   /** Too many readings to list: treat every rule as matching. */
   overflow: boolean;
@@ -34,15 +37,24 @@ const MAX_ARGV = 256;
 export function normalizeCall(toolName: string, args: Record<string, unknown>): NormalizedCommand {
   let tool = toolName;
   let argv = readStringArray(args.args) ?? [];
+  let body: CallBody | undefined;
   if (toolName === 'shell') {
     const full = readStringArray(args.argv) ?? [];
     const binary = full[0] ?? '';
     tool = binary.slice(binary.lastIndexOf('/') + 1);
     argv = full.slice(1);
   } else if (toolName === 'http') {
-    argv = [typeof args.method === 'string' ? args.method : 'GET', typeof args.url === 'string' ? args.url : ''];
+    const method = typeof args.method === 'string' ? args.method : 'GET';
+    argv = [method, typeof args.url === 'string' ? args.url : ''];
+    body = httpBody(method, args.body);
   }
-  return { tool, argv, ...readArgv(tool, argv) };
+  return { tool, argv, ...(body !== undefined && { body }), ...readArgv(tool, argv) };
+}
+
+/** The body the http tool sends (plugins/http): a POST's only; a string as text, anything else as JSON. */
+function httpBody(method: string, body: unknown): CallBody | undefined {
+  if (method.toUpperCase() !== 'POST' || body === undefined) return undefined;
+  return typeof body === 'string' ? { json: false, text: body } : { json: true, text: JSON.stringify(body) };
 }
 
 /** All readings of `argv` for `tool`, canonicalized. */

@@ -13,14 +13,14 @@ import type { ToolCall } from '@aof/api';
 import type { RE2JS } from 're2js';
 import { classifyCommand, canonicalInteger } from './approval-classifier.js';
 import { canonicalTool, commandLine, normalizeCall, readArgv, type CommandReading, type NormalizedCommand } from './approval-command.js';
-import type { CommandClass, TaskApprovalPolicy } from './protocol.js';
+import type { ApprovalCommand, CommandClass, TaskApprovalPolicy } from './protocol.js';
 
 /** The require_for keyword that turns the classifier on. */
 export const DESTRUCTIVE = 'destructive';
 
 export type ApprovalNeed =
   | { needed: false }
-  | { needed: true; reason: string; chain?: string; classification: CommandClass; command: { tool: string; argv: string[] } };
+  | { needed: true; reason: string; chain?: string; classification: CommandClass; command: ApprovalCommand };
 
 /**
  * The RE2 engine, loaded on first need: most flows have no approval patterns, and importing it
@@ -47,7 +47,7 @@ export function approvalNeed(call: ToolCall, policy: TaskApprovalPolicy | undefi
     reason,
     ...(chain !== undefined && { chain }),
     classification,
-    command: { tool: command.tool, argv: command.argv },
+    command: { tool: command.tool, argv: command.argv, ...(command.body !== undefined && { body: command.body }) },
   });
   const rule = policy.rules.find((candidate) => patternMatches(candidate.pattern, command));
   if (rule !== undefined) return needed(`rule "${rule.pattern}"`, rule.chain);

@@ -64,6 +64,20 @@ export interface TaskApprovalPolicy {
 /** Severity of a command, from the built-in classifier; anything unknown is `write`. */
 export type CommandClass = 'read' | 'write' | 'delete' | 'dangerous';
 
+/** What a call sends besides its command line (an http POST's body), exactly as the tool sends it. */
+export interface CallBody {
+  /** A value the tool sends as JSON (`application/json`); else text, as given. */
+  json: boolean;
+  text: string;
+}
+
+/** The binary (`kubectl`) and the argv it would get, and any body it sends: what approvers are shown. */
+export interface ApprovalCommand {
+  tool: string;
+  argv: string[];
+  body?: CallBody;
+}
+
 /** Why a call stopped for approval, with everything needed to run exactly it later. */
 export interface PendingApproval {
   /** The call as the model asked for it; resuming runs these exact arguments. */
@@ -74,8 +88,7 @@ export interface PendingApproval {
   messages: ChatMessage[];
   /** Model rounds spent, so a resumed run keeps the agent's max_iterations budget. */
   iterations: number;
-  /** The binary (`kubectl`) and the argv it would get, as shown to approvers. */
-  command: { tool: string; argv: string[] };
+  command: ApprovalCommand;
   classification: CommandClass;
   /** Chain picked by the first matching `approval.rules` entry; absent: the flow's default chain. */
   chain?: string;

@@ -7,6 +7,7 @@
 import type { ApprovalInstance, ApprovalVote, InboundMessage, Logger, MetricsService, PlatformInstance, StateStore } from '@aof/api';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
+import { shownBody } from './approval-body.js';
 import { approvalIdIn, newApprovalId } from './approval-ids.js';
 import { ApprovalPoster, chooseMode } from './approval-posting.js';
 import { resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
@@ -96,6 +97,7 @@ export class ApprovalService implements ApprovalGate {
       ...(message.thread !== undefined && { thread: message.thread }),
       messageId: message.id,
       command: this.#deps.scrub(command),
+      ...(pending.command.body !== undefined && { body: shownBody(pending.command.body, this.#deps.scrub) }),
       classification: pending.classification,
       reason: pending.reason,
       ...(context.cluster_name !== undefined && { cluster: context.cluster_name }),
@@ -133,6 +135,7 @@ export class ApprovalService implements ApprovalGate {
       require: chain.require,
       self_approval: record.selfApproval,
       reason: record.reason,
+      ...(record.body !== undefined && { body: record.body }),
       expires_at: new Date(record.expiresAt).toISOString(),
       ...(record.approvalMessageId !== undefined && { approval_message_id: record.approvalMessageId }),
     });

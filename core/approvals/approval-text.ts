@@ -1,9 +1,10 @@
 /**
- * What people read about a request: the request itself (exact command, flow, cluster and
- * namespace, who must approve and by when, how to answer) and each outcome. Plain Markdown;
- * the platform turns it into its own format. Masking secrets is the caller's job.
+ * What people read about a request: the request itself (exact command and any body it sends,
+ * flow, cluster and namespace, who must approve and by when, how to answer) and each outcome.
+ * Plain Markdown; the platform turns it into its own format. Masking secrets is the caller's job.
  */
 import type { ApprovalPostMode } from '@aof/api';
+import { bodyLines } from './approval-body.js';
 import { displayName } from './approvers.js';
 import type { ApprovalRecord, Identity } from './types.js';
 
@@ -29,12 +30,17 @@ function whereAndWhy(record: ApprovalRecord): string {
   return `Where: ${where}. Why: ${record.reason} (${record.classification}).`;
 }
 
+function sends(record: ApprovalRecord): string[] {
+  return record.body === undefined ? [] : bodyLines(record.body);
+}
+
 export function requestText(record: ApprovalRecord): string {
   const { chain } = record;
   const minutes = Math.max(1, Math.round((record.expiresAt - record.createdAt) / 60_000));
   return [
     `**Approval needed** (${record.id}) to run:`,
     `\`${record.command}\``,
+    ...sends(record),
     whereAndWhy(record),
     `Asked by ${displayName(record.requester)}.`,
     `Needs ${chain.require} of ${chain.approvers.length} approvers (chain ${chain.name}): ${chain.approvers.join(', ')}` +
@@ -49,6 +55,7 @@ export function decidedRequestText(record: ApprovalRecord, outcome: string): str
   return [
     `**Approval request** (${record.id}) to run:`,
     `\`${record.command}\``,
+    ...sends(record),
     whereAndWhy(record),
     `Asked by ${displayName(record.requester)}.`,
     outcome,

@@ -2,6 +2,7 @@
 import type { ApprovalPostMode, ApprovalVote, InboundMessage, LoadedFlow } from '@aof/api';
 import type { CommandClass, PendingApproval } from '../../sandbox/protocol.js';
 import type { TaskOutcome } from '../runtime/task-outcome.js';
+import type { ShownBody } from './approval-body.js';
 
 /** A person on a platform: the same user id in another workspace or on another platform is someone else. */
 export interface Identity {
@@ -40,6 +41,8 @@ export interface ApprovalRecord {
   messageId: string;
   /** The command as approvers see it (secrets masked). */
   command: string;
+  /** What the call sends beside the command (an http POST's body), as approvers see it (masked, cut to size). */
+  body?: ShownBody;
   classification: CommandClass;
   /** What made it need approval (rule, require_for entry, classifier). */
   reason: string;
