@@ -58,9 +58,15 @@ export class WhatsAppInboundPipeline {
       this.#logger.debug({ platform: PLATFORM, id: message.id }, 'WhatsApp redelivery dropped');
       return;
     }
-    await this.#rememberReaction(message);
+    const replaced = await this.#rememberReaction(message);
     const name = await this.#channelName(message.channel.id, message.channel.type);
     if (name !== undefined) message.channel.name = name;
+    // The replaced emoji goes first: ✅ changed to 👍 must end as an approval, not as its withdrawal.
+    if (replaced !== undefined) await this.#submit({ ...message, id: `${message.id}:replaced`, reaction: replaced });
+    await this.#submit(message);
+  }
+
+  async #submit(message: InboundMessage): Promise<void> {
     const result = await this.#sink.submit(message);
     this.#logger.debug({ platform: PLATFORM, id: message.id, status: result.status, request_id: result.requestId }, 'WhatsApp message submitted');
   }
@@ -75,21 +81,30 @@ export class WhatsAppInboundPipeline {
     }
   }
 
-  /** WhatsApp allows one reaction per user and message, so the last one seen is the one removed. */
-  async #rememberReaction(message: InboundMessage): Promise<void> {
+  /**
+   * WhatsApp allows one reaction per user and message, so the last one seen is the one removed,
+   * and a new one replaces it without a removal of its own. Resolves with the removal of the
+   * emoji a new reaction replaced, when it differs, to hand over as well.
+   */
+  async #rememberReaction(message: InboundMessage): Promise<InboundMessage['reaction']> {
     const reaction = message.reaction;
-    if (reaction === undefined) return;
+    if (reaction === undefined) return undefined;
     const key = `whatsapp:reaction:${message.channel.id}:${reaction.messageId}:${message.user.id}`;
     try {
       if (reaction.removed !== true) {
+        const previous = await this.#store.get(key);
         await this.#store.set(key, reaction.name, { ttlMs: REACTION_MEMORY_MS });
-      } else if (reaction.name === '') {
+        if (previous !== undefined && previous !== '' && previous !== reaction.name) return { name: previous, messageId: reaction.messageId, removed: true };
+        return undefined;
+      }
+      if (reaction.name === '') {
         reaction.name = await this.#store.get(key) ?? '';
         await this.#store.delete(key);
       }
     } catch (error) {
-      this.#logger.warn({ platform: PLATFORM, err: error }, 'reaction memory failed; the removal names no emoji');
+      this.#logger.warn({ platform: PLATFORM, err: error }, 'reaction memory failed; a removal or replacement may not say which emoji went');
     }
+    return undefined;
   }
 
   async #channelName(chatId: string, type: InboundMessage['channel']['type']): Promise<string | undefined> {

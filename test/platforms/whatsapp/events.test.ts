@@ -118,6 +118,31 @@ describe('WhatsApp reactions', () => {
     assert.equal(removed?.id, `${reactionId}:removed`);
   });
 
+  it('takes back the emoji a new reaction replaces, first, since WhatsApp keeps one reaction per person and message', async () => {
+    await start();
+    const target = nextWamid();
+    // Two people in one group, reacting to the same message.
+    const group = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOTox';
+    const carol: Sender = { from: SAMPLE.userId, groupId: group };
+    const bob: Sender = { from: '16505550199', groupId: group };
+    assert.deepEqual((await deliver(webhookBody(carol, [reactionMessage(target, '✅')]))).map((message) => message.reaction), [
+      { name: '✅', messageId: target, removed: false },
+    ]);
+    assert.equal((await deliver(webhookBody(bob, [reactionMessage(target, '👍')]))).length, 1, "bob's reaction replaces none of carol's");
+    // Changing ✅ to 🎉 arrives as one new reaction: it must withdraw the approval ✅ gave.
+    const replacing = nextWamid();
+    const replaced = await deliver(webhookBody(carol, [reactionMessage(target, '🎉', replacing)]));
+    assert.deepEqual(replaced.map((message) => [message.id, message.user.id, message.reaction]), [
+      [`${replacing}:replaced`, SAMPLE.userId, { name: '✅', messageId: target, removed: true }],
+      [replacing, SAMPLE.userId, { name: '🎉', messageId: target, removed: false }],
+    ]);
+    // The same emoji again (a skin tone is the same emoji) replaces nothing.
+    assert.equal((await deliver(webhookBody(carol, [reactionMessage(target, '🎉')]))).length, 1);
+    assert.equal((await deliver(webhookBody(bob, [reactionMessage(target, '👍🏽')]))).length, 1);
+    const [removed] = await deliver(webhookBody(carol, [reactionMessage(target, undefined, replacing)]));
+    assert.deepEqual(removed?.reaction, { name: '🎉', messageId: target, removed: true });
+  });
+
   it('drops a redelivered reaction', async () => {
     await start();
     const body = webhookBody(alice, [reactionMessage(nextWamid(), '✅')]);
