@@ -38,10 +38,27 @@ function translateInline(line: string): string {
   return line.split(/(`[^`]+`)/).map((part, index) => (index % 2 === 1 ? escapeMrkdwn(part) : translateSpan(part))).join('');
 }
 
+/**
+ * Only web and mail addresses become links: Slack reads `<!channel|x>`, `<!subteam^ID|x>` and
+ * `<@U123|x>` as pings, so a reply (or the tool output in it) could page a channel by writing
+ * `[x](!channel)`. Anything else is left as written, already escaped.
+ */
+const LINK_TARGET = /^(?:https?:\/\/|mailto:)[^\s|]+$/i;
+/** A label that itself reads as an address: shown beside the real one, so it cannot pose as it. */
+const ADDRESS_LABEL = /^(?:(?:https?:\/\/|www\.)\S+|[\w-]+(?:\.[\w-]+)+(?:\/\S*)?)$/i;
+
+/** `[label](url)` as Slack shows it: `<url|label>`, `label (<url>)`, or the text as written. */
+function slackLink(match: string, label: string, url: string): string {
+  if (!LINK_TARGET.test(url)) return match;
+  const shown = label.trim();
+  if (ADDRESS_LABEL.test(shown) && shown !== url) return `${label} (<${url}>)`;
+  return `<${url}|${label}>`;
+}
+
 function translateSpan(span: string): string {
   return escapeMrkdwn(span)
     // Links and images: [text](url) -> <url|text>. The url was escaped with the rest, which Slack expects.
-    .replace(/!?\[([^\]]+)\]\((\S+?)\)/g, (_match, label: string, url: string) => `<${url}|${label}>`)
+    .replace(/!?\[([^\]]+)\]\((\S+?)\)/g, slackLink)
     // Single-star emphasis first (mrkdwn italics are underscores), then bold, which is a single star in mrkdwn.
     .replace(/(?<![*\w])\*(?![\s*])([^*\n]+?)(?<!\s)\*(?![*\w])/g, '_$1_')
     .replace(/\*\*(?!\s)(.+?)(?<!\s)\*\*/g, '*$1*')

@@ -56,8 +56,16 @@ function withoutClosingHashes(title: string): string {
 /** Marks where a link was cut out; private-use characters, removed from the input first. */
 const LINK_OPEN = '\uE000';
 const LINK_CLOSE = '\uE001';
-/** Bounded, so a line of a thousand `[` costs a thousand short scans rather than quadratic time. */
-const LINK = /\[([^\]\n]{1,500})\]\(((?:https?|tg|mailto):[^\s)]{1,2000})\)/gi;
+/**
+ * Bounded, so a line of a thousand `[` costs a thousand short scans rather than quadratic time.
+ * Web and mail addresses only: `tg://user?id=` is an inline mention that pings, `tg://join` and
+ * `tg://login` lead elsewhere in Telegram; such a link stays text.
+ */
+const LINK = /\[([^\]\n]{1,500})\]\(((?:https?|mailto):[^\s)]{1,2000})\)/gi;
+/** A label that itself reads as an address: shown beside the real one, so it cannot pose as it. */
+const ADDRESS_LABEL = /^(?:(?:https?:\/\/|www\.)\S+|[\w-]+(?:\.[\w-]+)+(?:\/\S*)?)$/i;
+/** `@username` (5 or more characters) at a word start: Telegram would notify that user. */
+const MENTION = /(^|[^\w@])@(?=[A-Za-z]\w{4,})/g;
 
 /**
  * Code spans pass through escaped. Links are swapped for markers before emphasis, so a `*` in a
@@ -68,9 +76,13 @@ function translateInline(line: string): string {
     if (index % 2 === 1) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
     const links: string[] = [];
     const marked = part.replaceAll(LINK_OPEN, '').replaceAll(LINK_CLOSE, '').replace(LINK, (_match, label: string, url: string) => {
-      links.push(`<a href="${escapeHtml(url).replaceAll('"', '&quot;')}">${emphasis(escapeHtml(label))}</a>`);
+      const href = `<a href="${escapeHtml(url).replaceAll('"', '&quot;')}">`;
+      const shown = label.trim();
+      links.push(ADDRESS_LABEL.test(shown) && shown !== url
+        ? `${escapeHtml(label)} (${href}${escapeHtml(url)}</a>)`
+        : `${href}${emphasis(escapeHtml(label))}</a>`);
       return `${LINK_OPEN}${links.length - 1}${LINK_CLOSE}`;
-    });
+    }).replace(MENTION, '$1@\u2060');
     return emphasis(escapeHtml(marked)).replace(/\uE000(\d+)\uE001/g, (_match, at: string) => links[Number(at)] ?? '');
   }).join('');
 }

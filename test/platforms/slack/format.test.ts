@@ -14,6 +14,13 @@ describe('Markdown to Slack mrkdwn', () => {
     ['bullets', '- one\n* two\n  + nested', '• one\n• two\n  • nested'],
     ['quotes keep their marker', '> careful: a < b', '>careful: a &lt; b'],
     ['escapes control characters, so no <!channel> pings', 'ping <!channel> & <@U123>', 'ping &lt;!channel&gt; &amp; &lt;@U123&gt;'],
+    // A link to anything but a web or mail address would be a ping in Slack's syntax: left as written.
+    ['links only to web and mail addresses, never a ping',
+      'web-1 [ok](!channel) [oncall](!subteam^S0ONCALL|@oncall) [alice](@U0ALICE0001) [x](!here) [c](#C0PROD) [m](mailto:sre@example.com)',
+      'web-1 [ok](!channel) [oncall](!subteam^S0ONCALL|@oncall) [alice](@U0ALICE0001) [x](!here) [c](#C0PROD) <mailto:sre@example.com|m>'],
+    ['a label that reads as an address shows the real one beside it',
+      '[https://grafana.corp.example/d/1](https://evil.example/login) [grafana.corp.example](https://evil.example) [https://a.example](https://a.example)',
+      'https://grafana.corp.example/d/1 (<https://evil.example/login>) grafana.corp.example (<https://evil.example>) <https://a.example|https://a.example>'],
     ['leaves inline code alone', 'run `kubectl get **pods** -o wide` now', 'run `kubectl get **pods** -o wide` now'],
     ['horizontal rules are not bullets', '***\n---', '***\n---'],
   ];

@@ -24,7 +24,16 @@ describe('Markdown -> Telegram HTML', () => {
 
   it('leaves links with other schemes, snake_case and lone stars as text', () => {
     assert.equal(markdownToTelegramHtml('[click](javascript:alert(1))'), '[click](javascript:alert(1))');
+    // tg://user?id= is an inline mention that pings; tg://join and tg://login lead elsewhere in Telegram.
+    assert.equal(markdownToTelegramHtml('[please look](tg://user?id=123456789) [join](tg://join?invite=x)'), '[please look](tg://user?id=123456789) [join](tg://join?invite=x)');
     assert.equal(markdownToTelegramHtml('my_var_name 2 * 3 * 4'), 'my_var_name 2 * 3 * 4');
+  });
+
+  it('shows the real address beside a label that reads as another, and keeps @usernames from pinging', () => {
+    assert.equal(markdownToTelegramHtml('[https://grafana.corp.example/d/1](https://evil.example/login)'),
+      'https://grafana.corp.example/d/1 (<a href="https://evil.example/login">https://evil.example/login</a>)');
+    assert.equal(markdownToTelegramHtml('ask @admin_username or (@oncall_team), mail sre@example.com, `@in_code_span`'),
+      'ask @\u2060admin_username or (@\u2060oncall_team), mail sre@example.com, <code>@in_code_span</code>');
   });
 
   it('undoes tags and entities for the plain-text fallback', () => {
