@@ -8,9 +8,40 @@ import { bodyLines } from './approval-body.js';
 import { displayName } from './approvers.js';
 import type { ApprovalRecord, Identity } from './types.js';
 
-/** Shows argv as one line a person can read unambiguously: arguments with spaces or quotes are quoted. */
+/** Words that need no quoting. */
+const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
+/**
+ * Characters that could make the shown command differ from the one that runs: a backtick ends
+ * the code span the command is shown in (and lets the rest format, link or ping), a newline
+ * starts a line that can pose as the request's own, and control and format characters
+ * (bidirectional overrides, zero-width spaces and joiners) reorder or hide text.
+ */
+const UNSAFE_CHAR = /[`\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/**
+ * Shows argv as one line a person can read unambiguously, as a POSIX shell would take it:
+ * arguments with spaces or quotes in '…', and arguments with any of UNSAFE_CHAR in $'…' with
+ * those characters written as escapes (`\n`, `\x60`, `\u202e`), so nothing in an argument can
+ * break out of the request's formatting or hide part of the command.
+ */
 export function displayCommand(tool: string, argv: readonly string[]): string {
-  return [tool, ...argv].map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`)).join(' ');
+  return [tool, ...argv].map(displayWord).join(' ');
+}
+
+function displayWord(word: string): string {
+  if (PLAIN_WORD.test(word)) return word;
+  if (!UNSAFE_CHAR.test(word)) return `'${word.replaceAll("'", `'\\''`)}'`;
+  return `$'${[...word].map(escapedChar).join('')}'`;
+}
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function escapedChar(char: string): string {
+  const named = NAMED_ESCAPES[char];
+  if (named !== undefined) return named;
+  if (!UNSAFE_CHAR.test(char)) return char;
+  const code = char.codePointAt(0) ?? 0;
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 function instructions(mode: ApprovalPostMode, id: string): string {

@@ -79,6 +79,19 @@ describe('approvals on Slack: what stops, buttons, audit, admin, secrets', () =>
     assert.deepEqual(calls.map((call) => call.argv), [['--namespace=prod', 'delete', 'pod', 'x; rm -rf /', '$(reboot)']]);
   });
 
+  it('shows an argument that could break out of the request as escapes: no ping, no forged line, no hidden text', async () => {
+    const forged = 'kubectl delete pod "web-1`[approve](!channel)`" "db-0\nWhere: flow slack-prod-flow, namespace sandbox. Why: cleanup (read)." "evil\u202egnp.txt"';
+    const thread = await slackSays(t, CHANNELS.production, ALICE, forged);
+    const request = await approvalRequest(t, thread);
+    const posted = t.slack.sentMessages().find((m) => m.messageId === request.ts)?.text ?? '';
+    assert.ok(posted.includes(
+      "`kubectl delete pod $'web-1\\x60[approve](!channel)\\x60' $'db-0\\nWhere: flow slack-prod-flow, namespace sandbox. Why: cleanup (read).' $'evil\\u202egnp.txt'`",
+    ), posted);
+    assert.doesNotMatch(posted, /<!channel/, 'no ping');
+    assert.equal(posted.split('\n').filter((line) => line.startsWith('Where:')).length, 1, 'one Where line, the real one');
+    assert.ok(!posted.includes('\u202e'), 'no right-to-left override reaches the channel');
+  });
+
   it('posts Approve and Deny buttons for a button-strategy flow; a click by an approver runs the call', async () => {
     const thread = await slackSays(t, CHANNELS.alerts, ALICE, 'kubectl delete pod button-1');
     const request = await approvalRequest(t, thread);
