@@ -4,7 +4,7 @@
  * in tally.ts, completes each request exactly once (a `set ifAbsent` lock, so two approvals
  * arriving together run the command once), expires requests, and resumes approved runs.
  */
-import type { ApprovalInstance, ApprovalVote, InboundMessage, Logger, MetricsService, PlatformInstance, StateStore } from '@aof/api';
+import type { ApprovalInstance, ApprovalVote, InboundMessage, LoadedFlow, Logger, MetricsService, PlatformInstance, StateStore } from '@aof/api';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
 import { shownBody } from './approval-body.js';
@@ -30,6 +30,12 @@ export interface ApprovalServiceDeps {
   metrics: MetricsService;
   /** Masks secret values in everything posted. */
   scrub: (text: string) => string;
+  /**
+   * Counts a resumed run's model tokens against the token budgets and in the token metric (the
+   * pipeline counted the first run's). An approved run is not refused for a spent budget: a
+   * person decided it should run.
+   */
+  tokensUsed?: (flow: LoadedFlow, message: InboundMessage, tokens: number) => Promise<void>;
   now?: () => number;
 }
 
@@ -271,6 +277,11 @@ export class ApprovalService implements ApprovalGate {
       return this.#poster.toThread(record, resumed.error, 'error');
     }
     const { outcome, message, flow } = resumed;
+    if (outcome.tokensUsed > 0) {
+      await this.#deps.tokensUsed?.(flow, message, outcome.tokensUsed).catch((error: unknown) => {
+        this.#deps.logger.warn({ approval_id: record.id, err: error }, 'could not record the tokens of an approved run against the token budgets');
+      });
+    }
     await this.#audit.record(record, 'executed', { result: resultSummary(outcome) });
     if (outcome.status === 'awaiting_approval') {
       // The run went on and reached another call that needs approval: a new request of its own.

@@ -7,6 +7,7 @@ import { ApprovalService } from '../approvals/approval-service.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { createHttpServer } from '../http/server.js';
 import { Kernel } from '../kernel/kernel.js';
+import { organizationOf } from '../limits/organization.js';
 import { RateLimits, type Clock } from '../limits/rate-limits.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logging/logger.js';
 import { RecentRequests } from '../logging/recent-requests.js';
@@ -165,6 +166,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       logger,
       metrics,
       scrub: (text) => scrubber.scrub(text),
+      tokensUsed: async (flow, message, tokens) => {
+        metrics.recordTokens(flow.flow.metadata.name, organizationOf(flow), tokens);
+        await limits.get().recordTokens({ limits: snapshot.get().config.daemon.spec.limits, flow, message }, tokens);
+      },
     }));
     hotReload.set(new HotReload({
       configPath: options.configPath,

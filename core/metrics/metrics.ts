@@ -14,6 +14,8 @@ export interface KernelMetrics extends MetricsService, OpsSeries {
   recordRoute(flow: string, result: RouteResult): void;
   /** Counts one handled message: requests, latency, errors and tokens. */
   recordRequest(sample: RequestSample): void;
+  /** Counts model tokens a run used after its message was handled (a run resumed on approval). */
+  recordTokens(flow: string, organization: string, used: number): void;
 }
 
 /**
@@ -32,6 +34,7 @@ export function createMetrics(): KernelMetrics {
     ...opsSeries(registry),
     recordRoute: (flow, result) => routes.inc({ flow, result }),
     recordRequest: (sample) => requests.record(sample),
+    recordTokens: (flow, organization, used) => requests.tokens(flow, organization, used),
   };
   // Declared once here, so the series is on /metrics before any platform rejects a webhook;
   // platforms get the same counter through `counter` (create-or-get by name).

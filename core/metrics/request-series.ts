@@ -24,6 +24,8 @@ export interface ToolCallSample {
 
 export interface RequestSeries {
   record(sample: RequestSample): void;
+  /** Tokens used outside a handled message's own run (an approved run resumed later). */
+  tokens(flow: string, organization: string, used: number): void;
 }
 
 export function requestSeries(registry: Registry): RequestSeries {
@@ -71,6 +73,9 @@ export function requestSeries(registry: Registry): RequestSeries {
           : { flow: sample.flow, tool: call.name, result: call.ok ? 'ok' : 'failed' };
         toolCalls.inc(labels);
       }
+    },
+    tokens(flow, organization, used) {
+      if (used > 0) tokens.inc({ flow, organization }, used);
     },
   };
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { TestDaemon } from '../helpers/daemon.js';
 import { startFakeLlm, type FakeLlm } from '../fakes/llm-server.js';
-import { copyDeployment, FakeClock, HOUR, metricsText, MINUTE, requestLines, sample, send, startOpsDaemon } from './support.js';
+import { copyDeployment, FakeClock, HOUR, metricsText, MINUTE, requestLines, sample, send, startOpsDaemon, waitFor } from './support.js';
 
 async function kubectlCalls(t: TestDaemon): Promise<number> {
   const text = await readFile(t.kubectlLog, 'utf8').catch(() => '');
@@ -188,5 +188,42 @@ describe('what a message that never ran costs the limits', () => {
     const values = await Promise.all(counter.map((key) => t.daemon.kernel.store().get(key)));
     assert.ok(values.includes('3'), `bob's counter holds the 3 that ran, not the refused ones: ${JSON.stringify(values)}`);
     assert.ok(!values.some((value) => Number(value) > 3), JSON.stringify(values));
+  });
+});
+
+describe('token budget across an approval', () => {
+  const clock = new FakeClock();
+  let t: TestDaemon;
+  let llm: FakeLlm;
+  before(async () => {
+    llm = await startFakeLlm({ script: [
+      { toolCalls: [{ id: 'c1', name: 'kubectl', arguments: { args: ['delete', 'pod', 'x'] } }], usage: { input: 10, output: 5 } },
+      { text: 'deleted x', usage: { input: 400, output: 200 } },
+      { text: 'should have been refused', usage: { input: 1, output: 1 } },
+    ] });
+    const deployment = await copyDeployment({ limits: { per_organization: { max_tokens_per_day: 100 } } });
+    await deployment.writeFlow('approve-flow.yaml', [
+      'apiVersion: aof.dev/v1', 'kind: AgentFlow', 'metadata: { name: approve-flow }',
+      'spec:', '  trigger: { type: Local, config: { channels: [approve] } }',
+      '  context: { organization: org-a }', '  agents: [{ name: assistant }]',
+      '  approval: { strategy: command, allowed_users: [boss], require_for: [kubectl delete] }', '',
+    ].join('\n'));
+    t = await startOpsDaemon(deployment, { clock: clock.now, env: { FAKE_LLM_URL: `${llm.url}/v1`, FAKE_LLM_KEY: 'sk-fake-llm-key-123' } });
+  });
+  after(async () => {
+    await t.stop();
+    await llm.close();
+  });
+
+  it('counts what the run used after it was approved, in the budget and the metric', async () => {
+    const asked = await send(t, 'approve', 'alice', 'delete pod x');
+    assert.equal(asked.status, 'awaiting_approval', JSON.stringify(asked));
+    const id = /apr-[a-z0-9]+/.exec(asked.reply ?? '')?.[0] ?? '';
+    await send(t, 'approve', 'boss', `/approve ${id}`);
+    await waitFor(async () => sample(await metricsText(t.url), 'agentflow_tokens_used_total', { flow: 'approve-flow', organization: 'org-a' }) === 615, 'the approved run\'s tokens counted');
+    // 15 before the approval, 600 after: org-a's 100-token budget is spent.
+    const next = await send(t, 'ask', 'bob', 'and now?');
+    assert.equal(next.status, 'rate_limited', JSON.stringify(next));
+    assert.equal(llm.requests.length, 2, 'the refused message never reached the model');
   });
 });
