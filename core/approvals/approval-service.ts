@@ -4,7 +4,7 @@
  * in tally.ts, completes each request exactly once (a `set ifAbsent` lock, so two approvals
  * arriving together run the command once), expires requests, and resumes approved runs.
  */
-import type { ApprovalInstance, ApprovalVote, InboundMessage, LoadedFlow, Logger, MetricsService, PlatformInstance, StateStore } from '@aof/api';
+import { shownChannel, type ApprovalInstance, type ApprovalVote, type InboundMessage, type LoadedFlow, type Logger, type MetricsService, type PlatformInstance, type StateStore } from '@aof/api';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
 import { shownBody } from './approval-body.js';
@@ -99,7 +99,7 @@ export class ApprovalService implements ApprovalGate {
       agent: input.agent,
       requestId: input.requestId,
       requester: identityOf(message),
-      channel: { id: message.channel.id, ...(message.channel.name !== undefined && { name: message.channel.name }) },
+      channel: { id: message.channel.id, ...(shownChannel(message.channel) !== message.channel.id && { name: shownChannel(message.channel) }) },
       ...(message.thread !== undefined && { thread: message.thread }),
       messageId: message.id,
       command: this.#deps.scrub(command),

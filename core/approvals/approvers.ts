@@ -3,7 +3,7 @@
  * `U015SRE` (a user of the request's own platform and workspace) or qualified,
  * `slack:T123:U015SRE` (`local:alice` for a platform without workspaces).
  */
-import type { ApprovalConfig, InboundMessage } from '@aof/api';
+import { shownUser, type ApprovalConfig, type InboundMessage } from '@aof/api';
 import type { ChainSnapshot, Identity } from './types.js';
 
 /** The chain-of-one name `allowed_users` gets. */
@@ -14,7 +14,7 @@ export function identityOf(message: Pick<InboundMessage, 'platform' | 'workspace
     platform: message.platform,
     workspace: message.workspace ?? '',
     user: message.user.id,
-    ...(message.user.name !== undefined && { name: message.user.name }),
+    ...(shownUser(message.user) !== message.user.id && { name: shownUser(message.user) }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { InboundMessage, LoadedFlow, Logger } from '@aof/api';
+import { shownChannel, type InboundMessage, type LoadedFlow, type Logger } from '@aof/api';
 import { organizationOf } from '../limits/organization.js';
 import type { RecentRequests, RequestLogLine } from '../logging/recent-requests.js';
 import type { SecretScrubber } from '../logging/secret-scrubber.js';
@@ -64,7 +64,7 @@ export class RequestLog {
       flow: entry.flow?.flow.metadata.name ?? null,
       organization: organizationOf(entry.flow) || null,
       platform: message.platform,
-      channel: message.channel.name ?? message.channel.id,
+      channel: shownChannel(message.channel),
       user: message.user.id,
       agent: entry.agent,
       action: actionOf(outcome),

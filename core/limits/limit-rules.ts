@@ -3,7 +3,7 @@
  * per_user) and the flow's own `spec.limits`, each turned into a rule that names who is counted,
  * what (requests or model tokens) and over which window.
  */
-import type { DaemonLimits, InboundMessage, LoadedFlow, RateLimit } from '@aof/api';
+import { shownUser, type DaemonLimits, type InboundMessage, type LoadedFlow, type RateLimit } from '@aof/api';
 import { organizationOf } from './organization.js';
 
 export type LimitScope = 'user' | 'flow' | 'organization' | 'global';
@@ -66,6 +66,6 @@ function subjectOf(scope: LimitScope, flow: LoadedFlow, message: InboundMessage)
 
 function labelOf(scope: LimitScope, subject: string, message: InboundMessage): string {
   if (scope === 'global') return 'this AOF daemon';
-  if (scope === 'user') return `user ${message.user.name ?? message.user.id}`;
+  if (scope === 'user') return `user ${shownUser(message.user)}`;
   return `${scope} ${subject}`;
 }

@@ -4,15 +4,17 @@
  * only: the model API key is read here from the daemon's env and travels in the request,
  * never in the sandbox env.
  */
-import type {
-  ChatMessage,
-  DaemonConfigSpec,
-  FlowAgentRef,
-  InboundMessage,
-  LoadedAgent,
-  LoadedFlow,
-  ModelInstance,
-  ToolDescriptor,
+import {
+  shownChannel,
+  shownUser,
+  type ChatMessage,
+  type DaemonConfigSpec,
+  type FlowAgentRef,
+  type InboundMessage,
+  type LoadedAgent,
+  type LoadedFlow,
+  type ModelInstance,
+  type ToolDescriptor,
 } from '@aof/api';
 import type { TaskAgent, TaskMessage, TaskModules, TaskRequest, TaskResume } from '../../sandbox/protocol.js';
 import { taskApprovalPolicy } from '../approvals/task-policy.js';
@@ -186,8 +188,8 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
 function taskMessage(message: InboundMessage): TaskMessage {
   const task: TaskMessage = {
     text: message.text,
-    user: message.user.name === undefined ? { id: message.user.id } : { id: message.user.id, name: message.user.name },
-    channel: message.channel.name === undefined ? { id: message.channel.id } : { id: message.channel.id, name: message.channel.name },
+    user: shownUser(message.user) === message.user.id ? { id: message.user.id } : { id: message.user.id, name: shownUser(message.user) },
+    channel: shownChannel(message.channel) === message.channel.id ? { id: message.channel.id } : { id: message.channel.id, name: shownChannel(message.channel) },
   };
   if (message.thread !== undefined) task.thread = message.thread;
   return task;

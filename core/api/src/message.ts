@@ -9,11 +9,19 @@ export interface InboundMessage {
   /** Slack team, Discord guild, WhatsApp business account; absent where the platform has none. */
   workspace?: string;
   /**
-   * `handle`: a second name the channel answers to, where the platform gives one beside `name`
-   * (a Telegram group's @username next to its title); flows' `channels` match either.
+   * `name` (and `handle`, a second one where the platform has two) is what flows' `channels`
+   * match, so it must identify the channel: set it only from what the workspace's admins control
+   * and is unique where the daemon serves (a Slack or Discord channel name, a public Telegram
+   * handle, a name the operator configured). `title` is what people see when anyone can set it
+   * (a Telegram group title, a WhatsApp group subject): shown, never matched.
    */
-  channel: { id: string; name?: string; handle?: string; type?: 'channel' | 'group' | 'dm' };
-  user: { id: string; name?: string };
+  channel: { id: string; name?: string; handle?: string; title?: string; type?: 'channel' | 'group' | 'dm' };
+  /**
+   * `name`: a username flows' `users` may match (unique on the platform, like a Telegram or Discord
+   * username); `displayName`: what the user calls themselves where anyone can pick any (a WhatsApp
+   * profile name): shown, never matched.
+   */
+  user: { id: string; name?: string; displayName?: string };
   /** Thread (Slack thread_ts, Telegram reply root, Discord thread id) the reply belongs in. */
   thread?: string;
   /**
@@ -45,6 +53,16 @@ export interface InboundMessage {
   receivedAt: number;
   /** The platform payload, kept for plugins; never logged. */
   raw?: unknown;
+}
+
+/** How a channel is shown to people (logs, approval requests, the agent): its name, else its title, else its id. */
+export function shownChannel(channel: InboundMessage['channel']): string {
+  return channel.name ?? channel.title ?? channel.id;
+}
+
+/** How a user is shown to people: username, else display name, else id. */
+export function shownUser(user: InboundMessage['user']): string {
+  return user.name ?? user.displayName ?? user.id;
 }
 
 /** What the kernel asks a platform plugin to post. */
