@@ -1,11 +1,12 @@
 /**
  * Telegram end to end: a webhook update with the secret-token header reaches the real daemon, is
- * acked at once, routed by the group's title, runs the fake kubectl in the flow's sandbox and is
- * answered as a reply to the message the question replied to, through the fake Bot API.
+ * acked at once, routed by the group's public @username (never by a title, which anyone can
+ * give a group), runs the fake kubectl in the flow's sandbox and is answered as a reply to the
+ * message the question replied to, through the fake Bot API.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { WebhookRequest } from '@aof/testkit';
+import { waitFor, type WebhookRequest } from '@aof/testkit';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-api.js';
 import { BOT_ID, BOT_TOKEN, BOT_USERNAME, messageUpdate, supergroup, WEBHOOK_SECRET, webhookRequest } from '../platforms/telegram/telegram-requests.js';
 import {
@@ -17,6 +18,7 @@ import {
   deliverTimed,
   kubeconfigOf,
   progress,
+  requestLines,
   startE2eDaemon,
   waitForReply,
   type E2eDaemon,
@@ -27,10 +29,10 @@ const USER = '1111111';
 /** The message the question replies to: its thread. */
 const THREAD = '4321';
 
-/** `@bot kubectl get pods -n staging` replying to THREAD in the group titled `title`. */
-function mentionIn(title: keyof typeof CHATS, secret?: string): WebhookRequest {
-  const chatId = CHATS[title];
-  const update = messageUpdate({ chatId, userId: USER, text: COMMAND, mention: true, thread: THREAD, chat: supergroup(chatId, title) });
+/** `@bot kubectl get pods -n staging` replying to THREAD in the public group @`name` (titled otherwise). */
+function mentionIn(name: keyof typeof CHATS, secret?: string): WebhookRequest {
+  const chatId = CHATS[name];
+  const update = messageUpdate({ chatId, userId: USER, text: COMMAND, mention: true, thread: THREAD, chat: supergroup(chatId, `${name} team`, name) });
   return webhookRequest(update, secret === undefined ? {} : { secret });
 }
 
@@ -57,17 +59,17 @@ describe('Telegram end to end through the daemon', () => {
     assert.equal(reply.thread, THREAD);
     const call = api.callsTo('sendMessage').at(-1);
     assert.deepEqual(call?.params.reply_parameters, { message_id: Number(THREAD), allow_sending_without_reply: true });
-    await assertRequestLine(t, start, { flow: 'telegram-prod-flow', platform: 'telegram', channel: 'production' });
+    await assertRequestLine(t, start, { flow: 'telegram-prod-flow', platform: 'telegram', channel: '@production' });
   });
 
   it('runs a bot command\'s argument text as the command: /aof@bot kubectl get pods -n staging runs kubectl get pods -n staging', async () => {
     const start = progress(t, replies);
     const chatId = CHATS.production;
-    const update = messageUpdate({ chatId, userId: USER, text: `/aof@${BOT_USERNAME} ${COMMAND}`, thread: THREAD, chat: supergroup(chatId, 'production') });
+    const update = messageUpdate({ chatId, userId: USER, text: `/aof@${BOT_USERNAME} ${COMMAND}`, thread: THREAD, chat: supergroup(chatId, 'production team', 'production') });
     assertFastAck(await deliverTimed(t, webhookRequest(update), replies), start);
     await assertKubectlRan(t, start, kubeconfigOf('telegram', 'production'));
     await waitForReply(() => api.sentMessages(), (sent) => sent.channelId === chatId && api.sentMessages().indexOf(sent) >= start.replies);
-    await assertRequestLine(t, start, { flow: 'telegram-prod-flow', platform: 'telegram', channel: 'production' });
+    await assertRequestLine(t, start, { flow: 'telegram-prod-flow', platform: 'telegram', channel: '@production' });
   });
 
   it('refuses a wrong secret token with 401 and runs nothing; the next update, in the staging group, runs in the staging flow', async () => {
@@ -79,8 +81,21 @@ describe('Telegram end to end through the daemon', () => {
     await assertKubectlRan(t, start, kubeconfigOf('telegram', 'staging'));
     const reply = await waitForReply(() => api.sentMessages(), (sent) => sent.channelId === CHATS.staging);
     assert.equal(reply.thread, THREAD);
-    await assertRequestLine(t, start, { flow: 'telegram-staging-flow', platform: 'telegram', channel: 'staging' });
+    await assertRequestLine(t, start, { flow: 'telegram-staging-flow', platform: 'telegram', channel: '@staging' });
     assertOnlyBarrierRan(t, start, kubeconfigOf('telegram', 'staging'));
     assert.equal(api.sentMessages().length, start.replies + 1, 'one reply: the staging one');
+  });
+
+  it('drops a message in a group anyone titled "production": titles are not names', async () => {
+    const start = progress(t, replies);
+    const chatId = '-1009999999999';
+    const impostor = messageUpdate({ chatId, userId: USER, text: COMMAND, mention: true, thread: THREAD, chat: supergroup(chatId, 'production') });
+    assert.equal((await deliverTimed(t, webhookRequest(impostor), replies)).status, 200);
+    const line = await waitFor('the request line', () => requestLines(t)[start.requests]);
+    assert.deepEqual([line.status, line.flow, line.channel], ['dropped', null, 'production']);
+    const barrier = progress(t, replies);
+    assertFastAck(await deliverTimed(t, mentionIn('staging'), replies), barrier);
+    await waitForReply(() => api.sentMessages(), (sent) => sent.channelId === CHATS.staging && api.sentMessages().indexOf(sent) >= start.replies);
+    assertOnlyBarrierRan(t, start, kubeconfigOf('telegram', 'staging'));
   });
 });

@@ -7,6 +7,8 @@ export const PLATFORM = 'telegram';
 export interface NormalizeContext {
   bot: BotIdentity;
   ignoreEdits: boolean;
+  /** platforms.telegram.match_titles: group titles are names flows match, not only shown. */
+  matchTitles?: boolean;
   receivedAt: number;
 }
 
@@ -20,19 +22,22 @@ export type Normalized =
   | { ignored: string };
 
 /**
- * Chat -> channel: private chats are DMs, groups and supergroups groups. Named by title, else
- * @username; a titled public chat keeps its @username as `handle`, so flows may name it either way
- * (the username stays when admins rename the group).
+ * Chat -> channel: private chats are DMs, groups and supergroups groups. A group or channel is
+ * named by its public @username, which is unique on Telegram and only its admins can set; its
+ * title is anyone's to choose (any user can create a group called "production" and add the bot),
+ * so it is shown, never matched, unless `matchTitles` (then the title is the name and the
+ * @username the handle). A private chat is named nothing: its username is the user's.
  */
-export function channelOf(chat: Fields | undefined): InboundMessage['channel'] | undefined {
+export function channelOf(chat: Fields | undefined, matchTitles = false): InboundMessage['channel'] | undefined {
   const id = idOf(chat?.id);
   if (chat === undefined || id === undefined) return undefined;
   const type = chat.type === 'private' ? 'dm' : chat.type === 'channel' ? 'channel' : 'group';
+  if (type === 'dm') return { id, type };
   const username = text(chat.username);
   const handle = username === undefined ? undefined : `@${username}`;
   const title = text(chat.title);
-  if (title === undefined) return { id, type, ...(handle !== undefined && { name: handle }) };
-  return { id, type, name: title, ...(handle !== undefined && { handle }) };
+  if (matchTitles && title !== undefined) return { id, type, name: title, ...(handle !== undefined && { handle }) };
+  return { id, type, ...(handle !== undefined && { name: handle }), ...(title !== undefined && { title }) };
 }
 
 /** A user (or, for channel posts, the sender chat); named by username, which flows' `users` match. */

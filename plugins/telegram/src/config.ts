@@ -15,6 +15,12 @@ export interface TelegramConfig {
   bot_username?: string;
   /** Drop edited messages; with false an edit is handled as a new message. */
   ignore_edits?: boolean;
+  /**
+   * Let flows' `chats`/`channels` match group titles too. Off by default: anyone can create a group
+   * with any title and add the bot, so turn it on only when the bot cannot join groups you do not
+   * control (@BotFather: /setjoingroups, Disable).
+   */
+  match_titles?: boolean;
   /** Public HTTPS URL of `path`; when set, the plugin registers the webhook itself on start. */
   webhook_url?: string;
 }
@@ -44,6 +50,7 @@ export const telegramConfigSchema: Record<string, unknown> = {
     path: { type: 'string', pattern: '^/', default: DEFAULT_PATH },
     bot_username: { type: 'string', pattern: '^@?[A-Za-z0-9_]{1,64}$' },
     ignore_edits: { type: 'boolean', default: true },
+    match_titles: { type: 'boolean', default: false },
     webhook_url: { type: 'string', pattern: '^https://' },
   },
   // The daemon hands over the whole platforms.telegram block, which may carry keys for other parts.
@@ -67,6 +74,7 @@ export interface TelegramSettings {
   /** Without the leading `@`. */
   botUsername: string | undefined;
   ignoreEdits: boolean;
+  matchTitles: boolean;
 }
 
 /**
@@ -92,6 +100,7 @@ export function telegramSettings(config: TelegramConfig): TelegramSettings {
     webhookUrl: config.webhook_url,
     botUsername: config.bot_username?.replace(/^@/, ''),
     ignoreEdits: config.ignore_edits ?? true,
+    matchTitles: config.match_titles ?? false,
   };
 }
 

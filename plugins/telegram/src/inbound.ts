@@ -47,7 +47,7 @@ export class TelegramInboundPipeline {
   }
 
   async #handle(update: Fields): Promise<void> {
-    const normalized = normalizeUpdate(update, { bot: await this.#identity.get(), ignoreEdits: this.#settings.ignoreEdits, receivedAt: Date.now() });
+    const normalized = normalizeUpdate(update, { bot: await this.#identity.get(), ignoreEdits: this.#settings.ignoreEdits, matchTitles: this.#settings.matchTitles, receivedAt: Date.now() });
     if ('ignored' in normalized) {
       this.#logger.debug({ platform: PLATFORM, update_id: idOf(update.update_id), reason: normalized.ignored }, 'Telegram update ignored');
       return;

@@ -10,7 +10,7 @@ export function normalizeCallbackQuery(updateId: string, update: Fields, query: 
   const message = record(query.message);
   // Inline-mode buttons carry inline_message_id and no message: there is no chat to answer in.
   if (message === undefined) return { ignored: 'callback query without a message (inline mode)' };
-  const channel = channelOf(record(message.chat));
+  const channel = channelOf(record(message.chat), context.matchTitles);
   const messageId = idOf(message.message_id);
   const from = record(query.from);
   const user = userOf(from);
@@ -46,7 +46,7 @@ export function normalizeCallbackQuery(updateId: string, update: Fields, query: 
  * old and new lists of the user's reactions; changing 👍 to 👎 is one removal and one addition.
  */
 export function normalizeReaction(updateId: string, update: Fields, reaction: Fields, context: NormalizeContext): Normalized {
-  const channel = channelOf(record(reaction.chat));
+  const channel = channelOf(record(reaction.chat), context.matchTitles);
   const messageId = idOf(reaction.message_id);
   const person = record(reaction.user);
   // Anonymous group admins react as the group (actor_chat): no person to authorize.

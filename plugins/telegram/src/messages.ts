@@ -5,7 +5,7 @@ import { idOf, record, text, type Fields } from './fields.js';
 
 /** A message, channel post or (with ignore_edits: false) an edit of either -> InboundMessage. */
 export function normalizeMessage(updateId: string, update: Fields, message: Fields, event: string, context: NormalizeContext): Normalized {
-  const channel = channelOf(record(message.chat));
+  const channel = channelOf(record(message.chat), context.matchTitles);
   if (channel === undefined) return { ignored: 'message without a chat' };
   const from = record(message.from);
   // Bots (this one included) are never answered: two bots in a group would answer each other forever.

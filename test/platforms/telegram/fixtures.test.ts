@@ -10,7 +10,8 @@ import { messageUpdate, webhookRequest } from './telegram-requests.js';
 
 type Expected = Omit<InboundMessage, 'receivedAt' | 'raw'>;
 
-const testGroup = { id: '-987654321', type: 'group', name: 'Test group' } as const;
+/** A group without a public @username: its title is shown, never matched by flows. */
+const testGroup = { id: '-987654321', type: 'group', title: 'Test group' } as const;
 const testUser = { id: '1111111', name: 'Testusername' };
 
 /** What each official payload becomes; `ignored` where the fixture README says a bot must ignore it. */
@@ -28,7 +29,7 @@ const EXPECTED: Record<string, Expected | 'ignored'> = {
     thread: '1366', text: 'staging', kind: 'command', event: '/deploy',
   },
   'platforms/telegram/update_message_private.json': {
-    id: '10000', platform: 'telegram', channel: { id: '1111111', type: 'dm', name: '@Testusername' }, user: testUser,
+    id: '10000', platform: 'telegram', channel: { id: '1111111', type: 'dm' }, user: testUser,
     thread: '1365', text: '', kind: 'command', event: '/start',
   },
   'platforms/telegram/update_message_reaction.json': {
@@ -36,7 +37,7 @@ const EXPECTED: Record<string, Expected | 'ignored'> = {
     text: '', kind: 'reaction', event: 'message_reaction', reaction: { name: '👍', messageId: '1367', removed: false },
   },
   'aof/telegram_text.json': {
-    id: '123456789', platform: 'telegram', channel: { id: '987654321', type: 'dm', name: '@johndoe' }, user: { id: '987654321', name: 'johndoe' },
+    id: '123456789', platform: 'telegram', channel: { id: '987654321', type: 'dm' }, user: { id: '987654321', name: 'johndoe' },
     thread: '1001', text: 'run test-bot hello', kind: 'command', event: '/agent',
   },
 };
@@ -101,7 +102,7 @@ describe('Telegram fixtures through the webhook', () => {
     await deliverHttp(env.kernel.url, webhookRequest(readFixture('platforms/telegram/update_edited_message.json')));
     const message = await waitFor('the edit', () => env?.kernel.inbound[0]);
     assert.deepEqual(comparable(message), {
-      id: '10000', platform: 'telegram', channel: { id: '1111111', type: 'dm', name: '@Testusername' }, user: testUser,
+      id: '10000', platform: 'telegram', channel: { id: '1111111', type: 'dm' }, user: testUser,
       thread: '1365', text: 'Edited text', kind: 'message', event: 'edited_message',
     });
   });

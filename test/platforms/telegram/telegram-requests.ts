@@ -26,8 +26,9 @@ export function webhookRequest(update: Record<string, unknown> | string, options
   };
 }
 
-export function supergroup(chatId: string, title = 'production'): Record<string, unknown> {
-  return { id: Number(chatId), title, type: 'supergroup' };
+/** A supergroup; with `username` a public one, which flows can name by its @username. */
+export function supergroup(chatId: string, title = 'production', username?: string): Record<string, unknown> {
+  return { id: Number(chatId), title, type: 'supergroup', ...(username !== undefined && { username }) };
 }
 
 export function person(userId: string, username = 'alice'): Record<string, unknown> {

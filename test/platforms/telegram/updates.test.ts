@@ -63,14 +63,18 @@ describe('Telegram updates -> InboundMessage', () => {
     assert.equal(photo.text, 'what is this graph?');
     const channel = { id: -1009999, title: 'Ops alerts', username: 'ops_alerts', type: 'channel' };
     const post = await arrival(messageUpdate({ chatId, userId, text: 'disk full on db-1', field: 'channel_post', chat: channel, from: undefined, extra: { from: undefined, sender_chat: channel } }));
-    // Titled and public: named by its title, and by its @username as the handle flows may use instead.
-    assert.deepEqual([post.channel, post.user, post.event], [{ id: '-1009999', type: 'channel', name: 'Ops alerts', handle: '@ops_alerts' }, { id: '-1009999', name: 'ops_alerts' }, 'channel_post']);
+    // Public: named by its @username (unique, set by its admins); the title anyone could give a chat is only shown.
+    assert.deepEqual([post.channel, post.user, post.event], [{ id: '-1009999', type: 'channel', name: '@ops_alerts', title: 'Ops alerts' }, { id: '-1009999', name: 'ops_alerts' }, 'channel_post']);
+    // A group titled like that chat's handle is still only a title.
+    const lookalike = await arrival(messageUpdate({ chatId: '-1004242', userId, text: 'hi', chat: { id: -1004242, title: '@ops_alerts', type: 'supergroup' } }));
+    assert.deepEqual(lookalike.channel, { id: '-1004242', type: 'group', title: '@ops_alerts' });
   });
 
-  it('answers a private chat in reply to the message, naming the chat @username', async () => {
+  it('answers a private chat in reply to the message, and names it nothing (its @username is the user\'s)', async () => {
     const dm = { id: Number(userId), first_name: 'Alice', username: 'alice', type: 'private' };
     const message = await arrival(messageUpdate({ chatId: userId, userId, text: 'hi', chat: dm }));
-    assert.deepEqual(message.channel, { id: userId, type: 'dm', name: '@alice' });
+    assert.deepEqual(message.channel, { id: userId, type: 'dm' });
+    assert.deepEqual(message.user, { id: userId, name: 'alice' });
     assert.equal(message.thread, String(message.id), 'update and message ids coincide in these updates');
   });
 
@@ -99,5 +103,19 @@ describe('Telegram updates -> InboundMessage', () => {
   it('reads callback data without a colon as the action id and keeps the thread of the clicked message', async () => {
     const click = await arrival(callbackUpdate({ chatId, userId, messageId: '990', data: 'refresh', thread: '4321' }));
     assert.deepEqual([click.kind, click.action, click.thread], ['button', { id: 'refresh', messageId: '990' }, '4321']);
+  });
+});
+
+describe('Telegram group titles as names (platforms.telegram.match_titles)', () => {
+  it('names a group by its title, with its @username as the handle, only when the operator opts in', async () => {
+    const env = await startTelegram({ config: { match_titles: true } });
+    try {
+      const chat = { id: -1009999, title: 'Ops alerts', username: 'ops_alerts', type: 'supergroup' };
+      await deliverHttp(env.kernel.url, webhookRequest(messageUpdate({ chatId: '-1009999', userId, text: 'disk full', chat })));
+      const message = await waitFor('the message', () => env.kernel.inbound.find((m) => m.text === 'disk full'));
+      assert.deepEqual(message.channel, { id: '-1009999', type: 'group', name: 'Ops alerts', handle: '@ops_alerts' });
+    } finally {
+      await env.stop();
+    }
   });
 });
