@@ -70,7 +70,8 @@ function normalizeCloudMessage(message: Fields | undefined, value: Fields, conte
     // The number that received the message is the one that answers it (see README: workspace).
     ...(phoneNumberId !== undefined && { workspace: phoneNumberId }),
     channel: groupId === undefined ? { id: from, type: 'dm' } : { id: groupId, type: 'group' },
-    user: { id: from, ...(userName !== undefined && { name: userName }) },
+    // A profile name is whatever the sender typed: shown, never matched (flows' users are numbers).
+    user: { id: from, ...(userName !== undefined && { displayName: userName }) },
     event: type,
     receivedAt: context.receivedAt,
     raw: { ...value, messages: [message] },

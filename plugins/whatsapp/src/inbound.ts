@@ -59,8 +59,13 @@ export class WhatsAppInboundPipeline {
       return;
     }
     const replaced = await this.#rememberReaction(message);
-    const name = await this.#channelName(message.channel.id, message.channel.type);
-    if (name !== undefined) message.channel.name = name;
+    // A name from chat_names is the operator's and flows match it; a group subject is anyone's to set, so only shown.
+    const configured = this.#settings.chatNames.get(message.channel.id);
+    if (configured !== undefined) message.channel.name = configured;
+    else if (message.channel.type === 'group' && this.#chatName !== undefined) {
+      const subject = await this.#chatName(message.channel.id);
+      if (subject !== undefined) message.channel.title = subject;
+    }
     // The replaced emoji goes first: ✅ changed to 👍 must end as an approval, not as its withdrawal.
     if (replaced !== undefined) await this.#submit({ ...message, id: `${message.id}:replaced`, reaction: replaced });
     await this.#submit(message);
@@ -107,9 +112,4 @@ export class WhatsAppInboundPipeline {
     return undefined;
   }
 
-  async #channelName(chatId: string, type: InboundMessage['channel']['type']): Promise<string | undefined> {
-    const configured = this.#settings.chatNames.get(chatId);
-    if (configured !== undefined || this.#chatName === undefined || type !== 'group') return configured;
-    return this.#chatName(chatId);
-  }
 }

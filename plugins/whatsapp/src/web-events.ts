@@ -51,7 +51,8 @@ export function normalizeWebMessage(message: WebMessage, quotedId: string | unde
       platform: PLATFORM,
       ...(context.self !== undefined && { workspace: context.self }),
       channel: { id: shortId(message.from), type: message.from.endsWith(GROUP) ? 'group' : 'dm' },
-      user: { id: user, ...(userName !== undefined && { name: userName }) },
+      // The push name is whatever the sender typed: shown, never matched (flows' users are numbers).
+      user: { id: user, ...(userName !== undefined && { displayName: userName }) },
       thread: quotedId ?? id,
       text: cleaned,
       kind: mentioned ? 'mention' : 'message',

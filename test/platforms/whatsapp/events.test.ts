@@ -36,7 +36,8 @@ describe('WhatsApp message normalization', () => {
     const [message] = await deliver(webhookBody(alice, [textMessage(`@${DISPLAY_NUMBER}, kubectl get pods`)]));
     assert.equal(message?.text, 'kubectl get pods');
     assert.equal(message?.kind, 'mention');
-    assert.deepEqual(message?.user, { id: SAMPLE.userId, name: 'Alice Example' });
+    // The profile name is whatever the sender typed: shown, never a name flows match.
+    assert.deepEqual(message?.user, { id: SAMPLE.userId, displayName: 'Alice Example' });
   });
 
   it('keeps a mention of someone else', async () => {

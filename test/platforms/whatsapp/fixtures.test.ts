@@ -13,7 +13,8 @@ const aofDir = path.join(sharedFixturesDir, 'aof');
 
 type Expected = Omit<InboundMessage, 'receivedAt' | 'raw'>;
 
-const SHEENA = { id: '16505551234', name: 'Sheena Nelson' };
+/** The profile name is the sender's own: shown, never matched. */
+const SHEENA = { id: '16505551234', displayName: 'Sheena Nelson' };
 const SHEENA_CHAT = { id: '16505551234', type: 'dm' } as const;
 const REACTED_TO = 'wamid.HBgLMTQxMjU1NTA4MjkVAgASGBQzQUNCNjk5RDUwNUZGMUZEM0VBRAA=';
 const BUTTONS_MESSAGE = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MEM2RUJFNkI0RENGQTVDRjUA';
@@ -45,7 +46,7 @@ const EXPECTED: Record<string, Expected | 'ignored' | { challenge: string }> = {
   'platforms/whatsapp/verify_request.txt': { challenge: '1158201444' },
   'aof/whatsapp_message.json': {
     id: 'wamid.HBgNMTU1NTk4NzY1NDMVAgARGBI5OTZFMUE4RjRGQUIzRUQ3MTQA', platform: 'whatsapp', workspace: '987654321098765',
-    channel: { id: '15559876543', type: 'dm' }, user: { id: '15559876543', name: 'John Doe' },
+    channel: { id: '15559876543', type: 'dm' }, user: { id: '15559876543', displayName: 'John Doe' },
     thread: 'wamid.HBgNMTU1NTk4NzY1NDMVAgARGBI5OTZFMUE4RjRGQUIzRUQ3MTQA', text: '/agent run test-bot hello', kind: 'message', event: 'text',
   },
 };

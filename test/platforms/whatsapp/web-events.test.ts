@@ -14,7 +14,7 @@ describe('web-mode message normalization', () => {
     const { raw, ...rest } = result.message;
     assert.deepEqual(rest, {
       id: message.id._serialized, platform: 'whatsapp', workspace: SELF,
-      channel: { id: '16505550100', type: 'dm' }, user: { id: '16505550100', name: 'Alice Example' },
+      channel: { id: '16505550100', type: 'dm' }, user: { id: '16505550100', displayName: 'Alice Example' },
       thread: message.id._serialized, text: 'kubectl get pods', kind: 'message', event: 'chat', receivedAt: context.receivedAt,
     });
     assert.deepEqual(raw, { notifyName: 'Alice Example' }, 'raw is the plain message data, not the client object');

@@ -29,7 +29,7 @@ describe('WhatsApp web mode', () => {
     assert.ok(!env.logs.some((line) => line.includes('LoginSecret')), 'the QR string reached the log');
   });
 
-  it('hands received messages to the kernel, with the group name, the quoted message as thread, once', async () => {
+  it('hands received messages to the kernel, with the group subject as title, the quoted message as thread, once', async () => {
     const { current, recording } = await connected();
     const client = current();
     client.chats['120363000000000001@g.us'] = { name: 'prod-oncall', isGroup: true };
@@ -44,11 +44,20 @@ describe('WhatsApp web mode', () => {
     client.emit('message', message);
     client.emit('message', message);
     const got = await waitFor('the web message', () => recording.messages[0]);
-    assert.deepEqual(got.channel, { id: '120363000000000001@g.us', type: 'group', name: 'prod-oncall' });
+    // Anyone can create a group with any subject and add the number: shown, never a name flows match.
+    assert.deepEqual(got.channel, { id: '120363000000000001@g.us', type: 'group', title: 'prod-oncall' });
     assert.deepEqual([got.text, got.kind, got.thread, got.workspace], ['rollout status', 'mention', 'true_120363000000000001@g.us_QUOTED', SELF]);
     client.emit('message', webMessage({ body: 'barrier' }));
     await waitFor('the barrier', () => recording.messages.find((candidate) => candidate.text === 'barrier'));
     assert.equal(recording.messages.filter((candidate) => candidate.id === message.id._serialized).length, 1, 'the duplicate was dropped');
+  });
+
+  it('names a group by chat_names, the operator\'s, whatever its subject says', async () => {
+    const { current, recording } = await connected({ chat_names: { '120363000000000002@g.us': 'prod-oncall' } });
+    current().chats['120363000000000002@g.us'] = { name: 'something else', isGroup: true };
+    current().emit('message', webMessage({ from: '120363000000000002@g.us', author: '16505550101@c.us', body: 'status' }));
+    const got = await waitFor('the web message', () => recording.messages.find((message) => message.text === 'status'));
+    assert.deepEqual(got.channel, { id: '120363000000000002@g.us', type: 'group', name: 'prod-oncall' });
   });
 
   it('honours allowed_chats given as bare numbers', async () => {
