@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ErrorCode, type DaemonConfig, type LoadedAgent, type LoadedFlow } from '@aof/api';
 import { readDaemonDocument } from './daemon-document.js';
 import { toLoadedAgents, toLoadedFlows } from './load-resources.js';
+import { nameMatchingProblems } from './name-matching-checks.js';
 import { resolvePlatforms } from './platforms.js';
 import type { ConfigProblem } from './problems.js';
 import { readResources } from './read-resources.js';
@@ -76,7 +77,7 @@ export async function loadConfig(daemonConfigPath: string, options: LoadOptions 
     checkAgentReferences: true,
     ...(typeof defaultAgent === 'string' && yaml && { defaultAgent: { name: defaultAgent, yaml, path: daemonDoc.defaultAgentPath } }),
   });
-  problems.push(...checked.problems);
+  problems.push(...checked.problems, ...nameMatchingProblems(daemon, checked.flows));
   return {
     daemon,
     daemonFile,
