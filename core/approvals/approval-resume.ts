@@ -3,7 +3,7 @@
  * (admission, the flow's pool and env, its memory namespace), with the approved call first,
  * exactly as it was asked for, then the agent loop carries on with its result.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { InboundMessage, LoadedAgent, LoadedFlow } from '@aof/api';
 import type { ConfigSnapshot } from '../daemon/config-snapshot.js';
 import type { AgentRuntime, TaskOutcome } from '../runtime/agent-runtime.js';
@@ -47,10 +47,25 @@ function askingMessage(record: ApprovalRecord, run: SuspendedRun, now: number): 
   };
 }
 
+/**
+ * What an approval approves besides the command: where it runs. A reload (or another cluster
+ * node's configuration) that points the flow at another kubeconfig, namespace, cluster or env
+ * between the request and its approval must not carry the approved command there. A digest, so
+ * the record holds no env value.
+ */
+export function flowContextDigest(flow: LoadedFlow): string {
+  const { kubeconfig, namespace, cluster_name: cluster, env } = flow.flow.spec.context ?? {};
+  const sortedEnv = Object.entries(env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify([kubeconfig ?? null, namespace ?? null, cluster ?? null, sortedEnv])).digest('base64url');
+}
+
 export async function resumeApproved(record: ApprovalRecord, run: SuspendedRun, deps: ResumeDeps): Promise<Resumed> {
   const config = deps.config();
   const flow = config.flow(record.flow);
   if (flow === undefined) return { error: `Flow ${record.flow} is no longer loaded, so \`${record.command}\` was not run.` };
+  if (record.contextDigest !== undefined && record.contextDigest !== flowContextDigest(flow)) {
+    return { error: `Flow ${record.flow}'s context (kubeconfig, namespace, cluster or env) changed after ${record.id} was asked, so \`${record.command}\` was not run where nobody approved it. Ask again.` };
+  }
   const message = askingMessage(record, run, deps.now());
   const { pending } = run;
   const outcome = await deps.runtime.run({

@@ -10,7 +10,7 @@ import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
 import { shownBody } from './approval-body.js';
 import { approvalIdIn, newApprovalId } from './approval-ids.js';
 import { ApprovalPoster, chooseMode } from './approval-posting.js';
-import { resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
+import { flowContextDigest, resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
 import { ApprovalStore } from './approval-store.js';
 import { approvedText, closedText, deniedText, displayCommand, expiredText, IGNORED_TEXT, progressText, requestText, unreadableText, withdrawnText, type IgnoredReason } from './approval-text.js';
 import { chainFor, identityOf } from './approvers.js';
@@ -108,6 +108,7 @@ export class ApprovalService implements ApprovalGate {
       reason: pending.reason,
       ...(context.cluster_name !== undefined && { cluster: context.cluster_name }),
       ...(context.namespace !== undefined && { namespace: context.namespace }),
+      contextDigest: flowContextDigest(flow),
       chain,
       selfApproval: approval?.self_approval === true,
       strategy: strategyName,

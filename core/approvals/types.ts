@@ -48,6 +48,8 @@ export interface ApprovalRecord {
   reason: string;
   cluster?: string;
   namespace?: string;
+  /** A digest of the flow's context when it was asked (kubeconfig, namespace, cluster, env): see flowContextDigest. */
+  contextDigest?: string;
   chain: ChainSnapshot;
   selfApproval: boolean;
   strategy: string;

@@ -4,6 +4,8 @@
  * conversation memory (what the model reads back) keeps the raw text.
  */
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { memoryKey } from '../../core/runtime/memory.js';
 import { callsWith, localRequest, localResult, localSays, startApprovalDaemon, type ApprovalDaemon } from './support.js';
@@ -52,5 +54,32 @@ describe('what waits for approval on the local platform, and what is masked', ()
     assert.ok(remembered.some((turn) => turn.role === 'assistant' && turn.content === `kubectl --namespace=prod describe ${SECRET}`), 'memory holds the raw answer');
     assert.ok(remembered.some((turn) => turn.role === 'assistant' && turn.content === `kubectl --namespace=prod delete pod ${SECRET}`), 'and the resumed run\'s');
     assert.ok(!t.rawLog().includes(SECRET), 'no log line carries the secret');
+  });
+});
+
+describe('an approval approves where the command runs, too', () => {
+  let t: ApprovalDaemon;
+  before(async () => {
+    t = await startApprovalDaemon();
+  });
+  after(() => t.stop());
+
+  it('does not run an approved command after a reload pointed its flow at another namespace', async () => {
+    const { reply, id } = await localRequest(t, 'ops', 'alice', 'kubectl delete pod moved-1');
+    assert.match(reply.reply ?? '', /namespace prod/);
+    const file = path.join(t.dir, 'flows', 'local-flows.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('    namespace: prod\n', '    namespace: sandbox\n'));
+    assert.equal((await t.daemon.reload()).ok, true);
+    await localSays(t, 'ops', 'bob', `/approve ${id}`);
+    const result = await localResult(t, reply.id);
+    assert.match(result.reply ?? '', /context \(kubeconfig, namespace, cluster or env\) changed after apr-[a-z0-9]+ was asked, so `kubectl delete pod moved-1` was not run where nobody approved it\. Ask again\./);
+    assert.deepEqual(await callsWith(t, 'moved-1'), []);
+    const failed = t.logs.find((line) => line.msg === 'approval' && line.approval_id === id && line.event === 'failed');
+    assert.match(String(failed?.reason), /changed after/);
+    // Asked again, in the namespace the flow has now, it runs there.
+    const again = await localRequest(t, 'ops', 'alice', 'kubectl delete pod moved-1');
+    assert.match(again.reply.reply ?? '', /namespace sandbox/);
+    await localSays(t, 'ops', 'bob', `/approve ${again.id}`);
+    assert.equal((await localResult(t, again.reply.id)).reply, 'kubectl --namespace=sandbox delete pod moved-1');
   });
 });
