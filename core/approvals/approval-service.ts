@@ -8,6 +8,7 @@ import { shownChannel, type ApprovalInstance, type ApprovalVote, type InboundMes
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
 import { shownBody } from './approval-body.js';
+import { notPostedText, tooLongToPost } from './approval-fit.js';
 import { approvalIdIn, newApprovalId } from './approval-ids.js';
 import { ApprovalPoster, chooseMode } from './approval-posting.js';
 import { flowContextDigest, resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
@@ -131,9 +132,10 @@ export class ApprovalService implements ApprovalGate {
         await this.#store.indexMessage(record.requester.platform, record.channel.id, posted, record.id);
       }
     } catch (error) {
-      this.#deps.logger.error({ approval_id: record.id, err: error }, 'could not post the approval request');
-      await this.#close(record, 'failed', { reason: 'not_posted' });
-      return refused('not_posted', `\`${record.command}\` needs an approval, but the request could not be posted, so it was not run.`);
+      const tooLong = tooLongToPost(error);
+      if (tooLong === undefined) this.#deps.logger.error({ approval_id: record.id, err: error }, 'could not post the approval request');
+      await this.#close(record, 'failed', { reason: 'not_posted', ...(tooLong !== undefined && { too_long: tooLong }) });
+      return refused('not_posted', notPostedText(record.command, tooLong));
     }
     await this.#audit.record(record, 'requested', {
       strategy: record.strategy,

@@ -19,6 +19,7 @@ export const ErrorCode = {
   PLUGIN_HOOK_FAILED: 'AOF_ERR_PLUGIN_HOOK_FAILED',
   PLUGIN_TIMEOUT: 'AOF_ERR_PLUGIN_TIMEOUT',
   STORE_FAILED: 'AOF_ERR_STORE_FAILED',
+  APPROVAL_TOO_LONG: 'AOF_ERR_APPROVAL_TOO_LONG',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,4 +1,5 @@
 export * from './after-ack.js';
+export * from './approval-fit.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './logger.js';

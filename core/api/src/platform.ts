@@ -20,7 +20,11 @@ export interface PlatformInstance extends Lifecycle {
   platform: string;
   /** Posts a reply (split into several messages when the platform needs it); resolves with the first. */
   send(reply: OutboundReply): Promise<SentMessage>;
-  /** Posts a message that collects an approval decision; absent when the platform cannot. */
+  /**
+   * Posts a message that collects an approval decision; absent when the platform cannot. The
+   * request is posted whole or not at all: one that does not fit a message in that mode throws
+   * (`wholeApprovalText`) before anything is posted, and is never cut.
+   */
   postApprovalRequest?(request: ApprovalRequestMessage): Promise<SentMessage>;
   /**
    * Once a request is decided (approved, denied, expired): replaces the approval message's text

@@ -1,4 +1,4 @@
-import { APPROVAL_ACTION_IDS, type ApprovalCloseMessage, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
+import { APPROVAL_ACTION_IDS, wholeApprovalText, type ApprovalCloseMessage, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
 import type { types } from '@slack/bolt';
 import type { SlackClients, SlackDeliveryClient } from './client.js';
 import type { SlackSettings } from './config.js';
@@ -35,7 +35,8 @@ export class SlackOutbound {
 
   async postApprovalRequest(request: ApprovalRequestMessage): Promise<SentMessage> {
     const client = this.#client(request.workspace, request.flow);
-    const text = truncate(markdownToMrkdwn(request.text), request.mode === 'button' ? SECTION_TEXT_LIMIT : SLACK_MESSAGE_LIMIT);
+    const limit = request.mode === 'button' ? SECTION_TEXT_LIMIT : SLACK_MESSAGE_LIMIT;
+    const text = wholeApprovalText(markdownToMrkdwn(request.text), limit, { platform: 'Slack', mode: request.mode });
     if (request.mode === 'button') {
       return post(client, { channel: request.channelId, thread: request.thread, text, blocks: approvalBlocks(text, request.approvalId) });
     }

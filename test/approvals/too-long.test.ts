@@ -1,0 +1,97 @@
+/**
+ * An approval request too long for one message on its platform is never posted cut: cut, it
+ * would hide the end of the command while its buttons still counted, and the hidden part would
+ * run on approval. The platform refuses it, so nothing is posted to vote on; the requester is
+ * told in the thread that it could not be posted and nothing ran; the failure is audited; and
+ * nothing runs. A request that fits is posted whole, as before. Each platform's request is made
+ * too long by a chain of 300 approvers, all named in it.
+ */
+import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  approvalRequest,
+  callsWith,
+  CHANNELS,
+  copyFixture,
+  slackSays,
+  startApprovalDaemon,
+  threadMessage,
+  threadTexts,
+  waitFor,
+  type ApprovalDaemon,
+} from './support.js';
+
+/** Approver ids enough to push any platform's request past its limit (4,096 characters at most). */
+function crowd(prefix: string): string[] {
+  return Array.from({ length: 300 }, (_unused, index) => `${prefix}${String(index).padStart(4, '0')}`);
+}
+
+/** A button-strategy flow that needs approval for `kubectl delete`, from one of `approvers`. */
+function flow(name: string, trigger: string, channel: string, approvers: readonly string[]): string {
+  return `apiVersion: aof.dev/v1
+kind: AgentFlow
+metadata:
+  name: ${name}
+spec:
+  trigger:
+    type: ${trigger}
+    config:
+      channels: [${channel}]
+  context:
+    env:
+      FAKE_KUBECTL_LOG: \${FAKE_KUBECTL_LOG}
+  agents:
+    - name: ops
+  approval:
+    chains:
+      - name: everyone
+        approvers: [${approvers.join(', ')}]
+        require: 1
+    require_for: [kubectl delete]
+    strategy: button
+`;
+}
+
+/** The `failed` audit entry of the request that asked to run `command`. */
+function failedAudit(t: ApprovalDaemon, command: string): Promise<Record<string, unknown>> {
+  return waitFor(() => t.logs.find((line) => line.msg === 'approval' && line.audit === true && line.event === 'failed' && line.command === command),
+    `the failed audit entry of \`${command}\``);
+}
+
+describe('Slack: an approval request too long for a message', () => {
+  let dir: string;
+  let t: ApprovalDaemon;
+  before(async () => {
+    dir = await copyFixture();
+    await writeFile(path.join(dir, 'flows', 'too-long.yaml'), flow('slack-crowded-flow', 'Slack', 'random', crowd('U0CROWD')));
+    t = await startApprovalDaemon({ dir, keep: true });
+  });
+  after(async () => {
+    await t.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is not posted, not even cut; the requester is told nothing ran, and nothing does', async () => {
+    const thread = await slackSays(t, CHANNELS.random, 'U0ALICE0001', 'kubectl delete pod crowded-1');
+    const reply = await threadMessage(t, thread, /could not be posted/);
+    assert.match(reply, /^`kubectl delete pod crowded-1` needs an approval, but the request could not be posted: it is \d+ characters in Slack's format, more than the 3000 a Slack approval message with buttons holds, and a request is never posted cut\. Nothing was run\.$/);
+    assert.deepEqual(threadTexts(t, thread), [reply], 'the reply is all that was posted');
+    assert.ok(t.slack.sentMessages().every((sent) => sent.buttons.length === 0), 'no message carries buttons');
+    const audit = await failedAudit(t, 'kubectl delete pod crowded-1');
+    assert.equal(audit.reason, 'not_posted');
+    const tooLong = audit.too_long as Record<string, unknown>;
+    assert.deepEqual({ ...tooLong, length: undefined }, { platform: 'Slack', mode: 'button', limit: 3000, length: undefined });
+    assert.ok(Number(tooLong.length) > 3000, `the request's length is audited: ${String(tooLong.length)}`);
+    assert.deepEqual(await callsWith(t, 'crowded-1'), []);
+  });
+
+  it('posts a request that fits whole, with its buttons', async () => {
+    const thread = await slackSays(t, CHANNELS.alerts, 'U0ALICE0001', 'kubectl delete pod fits-1');
+    const request = await approvalRequest(t, thread);
+    const posted = t.slack.sentMessages().find((sent) => sent.messageId === request.ts);
+    assert.match(posted?.text ?? '', /`kubectl delete pod fits-1`[\s\S]*Use the Approve or Deny button/);
+    assert.equal(posted?.buttons.length, 2);
+  });
+});
