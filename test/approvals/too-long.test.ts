@@ -10,6 +10,9 @@ import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startFakeDiscordApi, type FakeDiscordApi } from '../fakes/discord-api.js';
+import { startFakeDiscordGateway, type FakeDiscordGateway } from '../fakes/discord-gateway.js';
+import { APPLICATION_ID, BOT_TOKEN as DISCORD_TOKEN, BOT_USER_ID, GUILD_ID, messageCreate, PUBLIC_KEY } from '../platforms/discord/discord-requests.js';
 import {
   approvalRequest,
   callsWith,
@@ -54,6 +57,18 @@ spec:
 `;
 }
 
+/** The approval fixture with `flows` added (and `patch` over its daemon config), running. */
+async function startWith(flows: string, patch: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ApprovalDaemon> {
+  const dir = await copyFixture(patch);
+  await writeFile(path.join(dir, 'flows', 'too-long.yaml'), flows);
+  try {
+    return await startApprovalDaemon({ dir, env });
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 /** The `failed` audit entry of the request that asked to run `command`. */
 function failedAudit(t: ApprovalDaemon, command: string): Promise<Record<string, unknown>> {
   return waitFor(() => t.logs.find((line) => line.msg === 'approval' && line.audit === true && line.event === 'failed' && line.command === command),
@@ -61,17 +76,11 @@ function failedAudit(t: ApprovalDaemon, command: string): Promise<Record<string,
 }
 
 describe('Slack: an approval request too long for a message', () => {
-  let dir: string;
   let t: ApprovalDaemon;
   before(async () => {
-    dir = await copyFixture();
-    await writeFile(path.join(dir, 'flows', 'too-long.yaml'), flow('slack-crowded-flow', 'Slack', 'random', crowd('U0CROWD')));
-    t = await startApprovalDaemon({ dir, keep: true });
+    t = await startWith(flow('slack-crowded-flow', 'Slack', 'random', crowd('U0CROWD')));
   });
-  after(async () => {
-    await t.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => t.stop());
 
   it('is not posted, not even cut; the requester is told nothing ran, and nothing does', async () => {
     const thread = await slackSays(t, CHANNELS.random, 'U0ALICE0001', 'kubectl delete pod crowded-1');
@@ -93,5 +102,54 @@ describe('Slack: an approval request too long for a message', () => {
     const posted = t.slack.sentMessages().find((sent) => sent.messageId === request.ts);
     assert.match(posted?.text ?? '', /`kubectl delete pod fits-1`[\s\S]*Use the Approve or Deny button/);
     assert.equal(posted?.buttons.length, 2);
+  });
+});
+
+describe('Discord: an approval request too long for a message', () => {
+  const channels = { crowded: '1100000000000000011', fits: '1100000000000000012' } as const;
+  const user = '1200000000000000001';
+  let api: FakeDiscordApi;
+  let gateway: FakeDiscordGateway;
+  let t: ApprovalDaemon;
+  before(async () => {
+    const bot = { id: BOT_USER_ID, username: 'aof' };
+    gateway = await startFakeDiscordGateway({ botToken: DISCORD_TOKEN, bot, applicationId: APPLICATION_ID });
+    api = await startFakeDiscordApi({
+      botToken: DISCORD_TOKEN,
+      bot,
+      channels: { [channels.crowded]: { name: 'crowded', type: 0, guildId: GUILD_ID }, [channels.fits]: { name: 'fits', type: 0, guildId: GUILD_ID } },
+      users: { [user]: 'alice' },
+    });
+    api.setGatewayUrl(gateway.url);
+    t = await startWith(
+      [flow('discord-crowded-flow', 'Discord', 'crowded', crowd('1300000000000')), flow('discord-fits-flow', 'Discord', 'fits', ['1300000000000001'])].join('---\n'),
+      { platforms: { discord: { enabled: true, bot_token_env: 'DISCORD_BOT_TOKEN', public_key_env: 'DISCORD_PUBLIC_KEY', application_id: APPLICATION_ID, api_url: '${FAKE_DISCORD_URL}' } } },
+      { DISCORD_BOT_TOKEN: DISCORD_TOKEN, DISCORD_PUBLIC_KEY: PUBLIC_KEY, FAKE_DISCORD_URL: api.url },
+    );
+    await gateway.waitForSession();
+  });
+  after(async () => {
+    await t?.stop();
+    await Promise.all([api?.close(), gateway?.close()]);
+  });
+
+  const ask = (channel: string, text: string): void => gateway.dispatch('MESSAGE_CREATE', messageCreate({ channel, user, text, mention: true }));
+
+  it('is not posted, not even cut; the requester is told nothing ran, and nothing does', async () => {
+    ask(channels.crowded, 'kubectl delete pod crowded-2');
+    const reply = await waitFor(() => api.sentMessages().find((sent) => sent.channelId === channels.crowded), 'the answer in #crowded');
+    assert.match(reply.text, /^`kubectl delete pod crowded-2` needs an approval, but the request could not be posted: it is \d+ characters in Discord's format, more than the 2000 a Discord approval message with buttons holds, and a request is never posted cut\. Nothing was run\.$/);
+    assert.deepEqual(api.sentMessages().filter((sent) => sent.channelId === channels.crowded), [reply], 'the reply is all that was posted');
+    assert.deepEqual(reply.buttons, []);
+    const audit = await failedAudit(t, 'kubectl delete pod crowded-2');
+    assert.deepEqual([audit.reason, (audit.too_long as Record<string, unknown>).limit], ['not_posted', 2000]);
+    assert.deepEqual(await callsWith(t, 'crowded-2'), []);
+  });
+
+  it('posts a request that fits whole, with its buttons', async () => {
+    ask(channels.fits, 'kubectl delete pod fits-2');
+    const posted = await waitFor(() => api.sentMessages().find((sent) => sent.channelId === channels.fits && sent.text.includes('Approval needed')), 'the approval request in #fits');
+    assert.match(posted.text, /`kubectl delete pod fits-2`[\s\S]*Use the Approve or Deny button/);
+    assert.equal(posted.buttons.length, 2);
   });
 });

@@ -1,11 +1,11 @@
 import { ButtonStyle, ComponentType, MessageFlags, Routes } from 'discord.js';
-import { APPROVAL_ACTION_IDS, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
+import { APPROVAL_ACTION_IDS, wholeApprovalText, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
 import { PLATFORM } from './events.js';
 import { record, snowflake } from './fields.js';
 import { markdownToDiscord } from './format.js';
 import type { InteractionReplies, PendingInteraction } from './interaction-replies.js';
 import { describeError, DiscordRequestError, type DiscordRest } from './rest.js';
-import { DISCORD_MESSAGE_LIMIT, splitMessage, truncateMessage } from './split.js';
+import { DISCORD_MESSAGE_LIMIT, splitMessage } from './split.js';
 
 /** The reactions the bot adds to an approval message (the first of each), and the ones that count as a vote. */
 export const APPROVAL_REACTIONS = { approve: ['✅', '☑️', '✔️'], deny: ['❌'] } as const;
@@ -66,7 +66,7 @@ export class DiscordOutbound {
   }
 
   async postApprovalRequest(request: ApprovalRequestMessage): Promise<SentMessage> {
-    const content = truncateMessage(markdownToDiscord(request.text), DISCORD_MESSAGE_LIMIT);
+    const content = wholeApprovalText(markdownToDiscord(request.text), DISCORD_MESSAGE_LIMIT, { platform: 'Discord', mode: request.mode });
     const post = { target: request.thread ?? request.channelId, channelId: request.channelId, content };
     const sent = await this.#post({ ...post, ...(request.mode === 'button' && { components: approvalButtons(request.approvalId) }) });
     if (request.mode === 'button') return sent;
