@@ -10,9 +10,12 @@ import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { deliverHttp } from '@aof/testkit';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../fakes/discord-api.js';
 import { startFakeDiscordGateway, type FakeDiscordGateway } from '../fakes/discord-gateway.js';
+import { startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-api.js';
 import { APPLICATION_ID, BOT_TOKEN as DISCORD_TOKEN, BOT_USER_ID, GUILD_ID, messageCreate, PUBLIC_KEY } from '../platforms/discord/discord-requests.js';
+import { BOT_ID, BOT_TOKEN as TELEGRAM_TOKEN, BOT_USERNAME, messageUpdate as telegramUpdate, supergroup, WEBHOOK_SECRET, webhookRequest } from '../platforms/telegram/telegram-requests.js';
 import {
   approvalRequest,
   callsWith,
@@ -26,7 +29,7 @@ import {
   type ApprovalDaemon,
 } from './support.js';
 
-/** Approver ids enough to push any platform's request past its limit (4,096 characters at most). */
+/** 300 approver ids, all named in the request: with a long enough prefix, more than the platform's message holds. */
 function crowd(prefix: string): string[] {
   return Array.from({ length: 300 }, (_unused, index) => `${prefix}${String(index).padStart(4, '0')}`);
 }
@@ -150,6 +153,48 @@ describe('Discord: an approval request too long for a message', () => {
     ask(channels.fits, 'kubectl delete pod fits-2');
     const posted = await waitFor(() => api.sentMessages().find((sent) => sent.channelId === channels.fits && sent.text.includes('Approval needed')), 'the approval request in #fits');
     assert.match(posted.text, /`kubectl delete pod fits-2`[\s\S]*Use the Approve or Deny button/);
+    assert.equal(posted.buttons.length, 2);
+  });
+});
+
+describe('Telegram: an approval request too long for a message', () => {
+  const chats = { crowded: '-1001000000011', fits: '-1001000000012' } as const;
+  const user = '1111111';
+  let api: FakeTelegramApi;
+  let t: ApprovalDaemon;
+  before(async () => {
+    api = await startFakeTelegramApi({ token: TELEGRAM_TOKEN, bot: { id: BOT_ID, username: BOT_USERNAME } });
+    t = await startWith(
+      [flow('telegram-crowded-flow', 'Telegram', 'crowded', crowd('1000000000')), flow('telegram-fits-flow', 'Telegram', 'fits', ['2000001'])].join('---\n'),
+      { platforms: { telegram: { enabled: true, bot_token_env: 'TELEGRAM_BOT_TOKEN', webhook_secret_env: 'TELEGRAM_WEBHOOK_SECRET', bot_username: BOT_USERNAME, api_root: '${FAKE_TELEGRAM_URL}' } } },
+      { TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, FAKE_TELEGRAM_URL: api.url },
+    );
+  });
+  after(async () => {
+    await t?.stop();
+    await api?.close();
+  });
+
+  const ask = async (title: keyof typeof chats, text: string): Promise<void> => {
+    const chatId = chats[title];
+    await deliverHttp(t.url, webhookRequest(telegramUpdate({ chatId, userId: user, text, mention: true, chat: supergroup(chatId, title) })));
+  };
+
+  it('is not posted, not even cut; the requester is told nothing ran, and nothing does', async () => {
+    await ask('crowded', 'kubectl delete pod crowded-3');
+    const reply = await waitFor(() => api.sentMessages().find((sent) => sent.channelId === chats.crowded), 'the answer in the crowded group');
+    assert.match(reply.text, /^<code>kubectl delete pod crowded-3<\/code> needs an approval, but the request could not be posted: it is \d+ characters in Telegram's format, more than the 4096 a Telegram approval message with buttons holds, and a request is never posted cut\. Nothing was run\.$/);
+    assert.deepEqual(api.sentMessages().filter((sent) => sent.channelId === chats.crowded), [reply], 'the reply is all that was posted');
+    assert.deepEqual(reply.buttons, []);
+    const audit = await failedAudit(t, 'kubectl delete pod crowded-3');
+    assert.deepEqual([audit.reason, (audit.too_long as Record<string, unknown>).limit], ['not_posted', 4096]);
+    assert.deepEqual(await callsWith(t, 'crowded-3'), []);
+  });
+
+  it('posts a request that fits whole, with its buttons', async () => {
+    await ask('fits', 'kubectl delete pod fits-3');
+    const posted = await waitFor(() => api.sentMessages().find((sent) => sent.channelId === chats.fits && sent.text.includes('Approval needed')), 'the approval request in the fits group');
+    assert.match(posted.text, /<code>kubectl delete pod fits-3<\/code>[\s\S]*Use the Approve or Deny button/);
     assert.equal(posted.buttons.length, 2);
   });
 });

@@ -1,8 +1,8 @@
-import { APPROVAL_ACTION_IDS, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
+import { APPROVAL_ACTION_IDS, wholeApprovalText, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
 import type { InlineKeyboardMarkup, Message } from 'telegraf/types';
 import { isTelegramError, type TelegramApi } from './client.js';
 import { htmlToPlainText, markdownToTelegramHtml } from './format.js';
-import { splitTelegramHtml, TELEGRAM_MESSAGE_LIMIT, truncateTelegramHtml } from './split.js';
+import { splitTelegramHtml, TELEGRAM_MESSAGE_LIMIT } from './split.js';
 import type { ForumTopics } from './topics.js';
 
 /**
@@ -48,7 +48,8 @@ export class TelegramOutbound {
    * admin and may set only one reaction itself, so buttons are the mode that works everywhere.
    */
   async postApprovalRequest(request: ApprovalRequestMessage): Promise<SentMessage> {
-    const text = truncateTelegramHtml(markdownToTelegramHtml(request.text)) ?? 'Approval requested';
+    // Raw HTML is a safe bound: Telegram counts the text after parsing its tags and entities.
+    const text = wholeApprovalText(markdownToTelegramHtml(request.text), TELEGRAM_MESSAGE_LIMIT, { platform: 'Telegram', mode: 'button' });
     return this.#post(this.#target(request.channelId, request.thread), text, approvalKeyboard(request.approvalId));
   }
 

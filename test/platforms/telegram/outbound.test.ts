@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ErrorCode, isAofError } from '@aof/api';
+import { TELEGRAM_MESSAGE_LIMIT } from '@aof/plugin-telegram';
 import { deliverHttp, waitFor } from '@aof/testkit';
 import { SAMPLE, startTelegram, type TelegramTestEnv } from './harness.js';
 import { messageUpdate, webhookRequest } from './telegram-requests.js';
@@ -88,6 +90,21 @@ describe('Telegram replies', () => {
     assert.deepEqual(posted?.buttons, [{ id: 'aof_approve', value: 'apr-1' }, { id: 'aof_deny', value: 'apr-1' }]);
     assert.deepEqual([posted?.text, posted?.thread], ['Run <code>kubectl delete pod api-1</code>?', '4321']);
     assert.deepEqual(env.platform.approvalModes, ['button']);
+  });
+
+  it('posts an approval request of 4,096 characters whole, and refuses one of 4,097, posting nothing: a cut one would hide what runs', async () => {
+    const request = (length: number): string => `${'x'.repeat(length - 10)} tail-end!`;
+    const sent = await env.platform.postApprovalRequest?.({ channelId, text: request(TELEGRAM_MESSAGE_LIMIT), approvalId: 'apr-2', mode: 'button' });
+    assert.equal(env.api.sentMessages().find((candidate) => candidate.messageId === sent?.messageId)?.text, request(TELEGRAM_MESSAGE_LIMIT));
+    const before = env.api.callsTo('sendMessage').length;
+    await assert.rejects(env.platform.postApprovalRequest?.({ channelId, text: request(TELEGRAM_MESSAGE_LIMIT + 1), approvalId: 'apr-3', mode: 'reaction' }) ?? Promise.resolve(), (error: unknown) => {
+      assert.ok(isAofError(error, ErrorCode.APPROVAL_TOO_LONG), String(error));
+      assert.deepEqual(error.details, { platform: 'Telegram', mode: 'button', length: TELEGRAM_MESSAGE_LIMIT + 1, limit: TELEGRAM_MESSAGE_LIMIT });
+      return true;
+    });
+    // Measured as Telegram gets it: 1,000 `&` are 5,000 characters of HTML (`&amp;`).
+    await assert.rejects(env.platform.postApprovalRequest?.({ channelId, text: '&'.repeat(1_000), approvalId: 'apr-4', mode: 'button' }) ?? Promise.resolve(), /is 5000 characters in Telegram's format, more than the 4096 /);
+    assert.equal(env.api.callsTo('sendMessage').length, before);
   });
 
   it('refuses an approval id that does not fit in callback data, posting nothing', async () => {
