@@ -14,8 +14,10 @@ import { deliverHttp } from '@aof/testkit';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../fakes/discord-api.js';
 import { startFakeDiscordGateway, type FakeDiscordGateway } from '../fakes/discord-gateway.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-api.js';
+import { startFakeWhatsAppApi, type FakeWhatsAppApi } from '../fakes/whatsapp-api.js';
 import { APPLICATION_ID, BOT_TOKEN as DISCORD_TOKEN, BOT_USER_ID, GUILD_ID, messageCreate, PUBLIC_KEY } from '../platforms/discord/discord-requests.js';
-import { BOT_ID, BOT_TOKEN as TELEGRAM_TOKEN, BOT_USERNAME, messageUpdate as telegramUpdate, supergroup, WEBHOOK_SECRET, webhookRequest } from '../platforms/telegram/telegram-requests.js';
+import { BOT_ID, BOT_TOKEN as TELEGRAM_TOKEN, BOT_USERNAME, messageUpdate, supergroup, WEBHOOK_SECRET, webhookRequest } from '../platforms/telegram/telegram-requests.js';
+import { ACCESS_TOKEN, APP_SECRET, DISPLAY_NUMBER, PHONE_NUMBER_ID, signedRequest, textMessage, VERIFY_TOKEN, webhookBody } from '../platforms/whatsapp/whatsapp-requests.js';
 import {
   approvalRequest,
   callsWith,
@@ -177,7 +179,7 @@ describe('Telegram: an approval request too long for a message', () => {
 
   const ask = async (title: keyof typeof chats, text: string): Promise<void> => {
     const chatId = chats[title];
-    await deliverHttp(t.url, webhookRequest(telegramUpdate({ chatId, userId: user, text, mention: true, chat: supergroup(chatId, title) })));
+    await deliverHttp(t.url, webhookRequest(messageUpdate({ chatId, userId: user, text, mention: true, chat: supergroup(chatId, title) })));
   };
 
   it('is not posted, not even cut; the requester is told nothing ran, and nothing does', async () => {
@@ -195,6 +197,56 @@ describe('Telegram: an approval request too long for a message', () => {
     await ask('fits', 'kubectl delete pod fits-3');
     const posted = await waitFor(() => api.sentMessages().find((sent) => sent.channelId === chats.fits && sent.text.includes('Approval needed')), 'the approval request in the fits group');
     assert.match(posted.text, /<code>kubectl delete pod fits-3<\/code>[\s\S]*Use the Approve or Deny button/);
+    assert.equal(posted.buttons.length, 2);
+  });
+});
+
+describe('WhatsApp: an approval request too long for a message', () => {
+  /** Groups API groups, named by `chat_names`. */
+  const groups = { crowded: 'Y2FwaV9ncm91cDpjcm93ZGVk', fits: 'Y2FwaV9ncm91cDpmaXRz' } as const;
+  const user = '16505550100';
+  let api: FakeWhatsAppApi;
+  let t: ApprovalDaemon;
+  before(async () => {
+    api = await startFakeWhatsAppApi({ accessToken: ACCESS_TOKEN });
+    const whatsapp = {
+      enabled: true,
+      access_token_env: 'WHATSAPP_ACCESS_TOKEN',
+      app_secret_env: 'WHATSAPP_APP_SECRET',
+      verify_token_env: 'WHATSAPP_VERIFY_TOKEN',
+      phone_number_id: PHONE_NUMBER_ID,
+      graph_url: '${FAKE_WHATSAPP_URL}',
+      chat_names: { [groups.crowded]: 'crowded', [groups.fits]: 'fits' },
+    };
+    t = await startWith(
+      [flow('whatsapp-crowded-flow', 'WhatsApp', 'crowded', crowd('1650555')), flow('whatsapp-fits-flow', 'WhatsApp', 'fits', ['16505550199'])].join('---\n'),
+      { platforms: { whatsapp } },
+      { WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, FAKE_WHATSAPP_URL: api.url },
+    );
+  });
+  after(async () => {
+    await t?.stop();
+    await api?.close();
+  });
+
+  const ask = (group: keyof typeof groups, text: string): Promise<unknown> =>
+    deliverHttp(t.url, signedRequest(webhookBody({ from: user, groupId: groups[group] }, [textMessage(`@${DISPLAY_NUMBER} ${text}`)])));
+
+  it('is not posted, not even cut; the requester is told nothing ran, and nothing does', async () => {
+    await ask('crowded', 'kubectl delete pod crowded-4');
+    const reply = await waitFor(() => api.sentMessages().find((sent) => sent.channelId === groups.crowded), 'the answer in the crowded group');
+    assert.match(reply.text, /^`kubectl delete pod crowded-4` needs an approval, but the request could not be posted: it is \d+ characters in WhatsApp's format, more than the 1024 a WhatsApp approval message with buttons holds, and a request is never posted cut\. Nothing was run\.$/);
+    assert.deepEqual(api.sentMessages().filter((sent) => sent.channelId === groups.crowded), [reply], 'the reply is all that was posted');
+    assert.deepEqual(reply.buttons, []);
+    const audit = await failedAudit(t, 'kubectl delete pod crowded-4');
+    assert.deepEqual([audit.reason, (audit.too_long as Record<string, unknown>).limit], ['not_posted', 1024]);
+    assert.deepEqual(await callsWith(t, 'crowded-4'), []);
+  });
+
+  it('posts a request that fits whole, with its buttons', async () => {
+    await ask('fits', 'kubectl delete pod fits-4');
+    const posted = await waitFor(() => api.sentMessages().find((sent) => sent.channelId === groups.fits && sent.text.includes('Approval needed')), 'the approval request in the fits group');
+    assert.match(posted.text, /`kubectl delete pod fits-4`[\s\S]*Use the Approve or Deny button/);
     assert.equal(posted.buttons.length, 2);
   });
 });

@@ -1,4 +1,4 @@
-import { APPROVAL_ACTION_IDS, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
+import { APPROVAL_ACTION_IDS, wholeApprovalText, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
 import { APPROVAL_REACTIONS, approvalButtonId } from './approval.js';
 import { markdownToWhatsApp } from './format.js';
 import type { GraphClient } from './graph-client.js';
@@ -34,11 +34,10 @@ export class CloudOutbound {
 
   async postApprovalRequest(request: ApprovalRequestMessage): Promise<SentMessage> {
     const from = this.#sender(request.workspace);
-    const text = markdownToWhatsApp(request.text);
-    if (request.mode === 'button') {
-      return this.#post(from, request.channelId, request.thread, buttonsPayload(truncate(text, INTERACTIVE_BODY_LIMIT), request.approvalId));
-    }
-    const sent = await this.#post(from, request.channelId, request.thread, textPayload(truncate(text, WHATSAPP_MESSAGE_LIMIT)));
+    const limit = request.mode === 'button' ? INTERACTIVE_BODY_LIMIT : WHATSAPP_MESSAGE_LIMIT;
+    const text = wholeApprovalText(markdownToWhatsApp(request.text), limit, { platform: 'WhatsApp', mode: request.mode });
+    if (request.mode === 'button') return this.#post(from, request.channelId, request.thread, buttonsPayload(text, request.approvalId));
+    const sent = await this.#post(from, request.channelId, request.thread, textPayload(text));
     for (const emoji of [APPROVAL_REACTIONS.approve[0], APPROVAL_REACTIONS.deny[0]]) {
       try {
         await this.#graph.sendMessage(from, { ...recipient(request.channelId), type: 'reaction', reaction: { message_id: sent.messageId, emoji } });
@@ -88,8 +87,4 @@ function buttonsPayload(body: string, approvalId: string): Payload {
       action: { buttons: [button('Approve', APPROVAL_ACTION_IDS.approve), button('Deny', APPROVAL_ACTION_IDS.deny)] },
     },
   };
-}
-
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 }

@@ -1,4 +1,4 @@
-import type { ApprovalRequestMessage, Logger, OutboundReply, SentMessage } from '@aof/api';
+import { wholeApprovalText, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
 import { APPROVAL_REACTIONS } from './approval.js';
 import { markdownToWhatsApp } from './format.js';
 import { splitMessage, WHATSAPP_MESSAGE_LIMIT } from './split.js';
@@ -27,8 +27,8 @@ export class WebOutbound {
 
   /** Reactions only: WhatsApp no longer delivers buttons sent from a personal account. */
   async postApprovalRequest(request: ApprovalRequestMessage): Promise<SentMessage> {
-    const text = markdownToWhatsApp(request.text);
-    const sent = await this.#post(request.channelId, request.thread, text.length <= WHATSAPP_MESSAGE_LIMIT ? text : `${text.slice(0, WHATSAPP_MESSAGE_LIMIT - 1)}…`);
+    const text = wholeApprovalText(markdownToWhatsApp(request.text), WHATSAPP_MESSAGE_LIMIT, { platform: 'WhatsApp', mode: 'reaction' });
+    const sent = await this.#post(request.channelId, request.thread, text);
     const client = await this.#session.ready();
     for (const emoji of [APPROVAL_REACTIONS.approve[0], APPROVAL_REACTIONS.deny[0]]) {
       try {

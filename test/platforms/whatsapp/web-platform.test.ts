@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { ErrorCode, isAofError } from '@aof/api';
 import { APPROVAL_REACTIONS, WHATSAPP_MESSAGE_LIMIT } from '@aof/plugin-whatsapp';
 import { waitFor } from '@aof/testkit';
 import { SELF, startWeb, webMessage, type WebTestEnv } from './fake-web-client.js';
@@ -110,5 +111,20 @@ describe('WhatsApp web mode', () => {
     current().emit('message_reaction', vote(''));
     const removal = await waitFor('the removal', () => recording.messages.find((message) => message.reaction?.removed === true));
     assert.deepEqual(removal.reaction, { name: '✅', messageId: sent.messageId, removed: true });
+  });
+
+  it('posts a reaction approval of 4,096 characters whole, and refuses one of 4,097, sending nothing: a cut one would hide what runs', async () => {
+    const { current, platform } = await connected();
+    const request = (length: number): string => `${'x'.repeat(length - 10)} tail-end!`;
+    await platform.postApprovalRequest?.({ channelId: '16505550100', text: request(WHATSAPP_MESSAGE_LIMIT), approvalId: 'ap-2', mode: 'reaction' });
+    assert.deepEqual(current().sent.map((post) => post.content), [request(WHATSAPP_MESSAGE_LIMIT)]);
+    const reactions = current().reactions.length;
+    await assert.rejects(platform.postApprovalRequest?.({ channelId: '16505550100', text: request(WHATSAPP_MESSAGE_LIMIT + 1), approvalId: 'ap-3', mode: 'reaction' }) ?? Promise.resolve(), (error: unknown) => {
+      assert.ok(isAofError(error, ErrorCode.APPROVAL_TOO_LONG), String(error));
+      assert.deepEqual(error.details, { platform: 'WhatsApp', mode: 'reaction', length: WHATSAPP_MESSAGE_LIMIT + 1, limit: WHATSAPP_MESSAGE_LIMIT });
+      return true;
+    });
+    assert.equal(current().sent.length, 1);
+    assert.equal(current().reactions.length, reactions);
   });
 });
