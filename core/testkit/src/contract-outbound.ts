@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { APPROVAL_ACTION_IDS } from '@aof/api';
+import { APPROVAL_ACTION_IDS, ErrorCode, isAofError } from '@aof/api';
 import type { ContractContext } from './contract-context.js';
 
-/** Cases about what the plugin posts: threading, splitting, rate limits, approval requests and their answers. */
+/** Cases about what the plugin posts: threading, splitting, rate limits, approval requests (whole or not at all) and their answers. */
 export function outboundCases(context: ContractContext): void {
   const { harness } = context;
 
@@ -97,6 +97,22 @@ export function outboundCases(context: ContractContext): void {
         assert.deepEqual(closed?.buttons ?? [], []);
       }
     });
+
+    it(`refuses a ${mode} approval request too long for one message, and posts nothing: never a cut request`, async () => {
+      const { platform, fakeApi } = context.started;
+      assert.ok(platform.postApprovalRequest !== undefined, 'a platform with approval modes posts approval requests');
+      const { channelId, thread } = harness.sample;
+      const approvalId = context.marker('overlong');
+      // Longer than any message, in lines a person would read: the last ones are what a cut would hide.
+      const lines: string[] = [];
+      while (lines.join('\n').length <= harness.maxMessageLength) lines.push(`${approvalId} line ${String(lines.length).padStart(5, '0')}`);
+      const text = lines.join('\n');
+      const before = fakeApi.sentMessages().length;
+      await assert.rejects(platform.postApprovalRequest({ channelId, thread, text, approvalId, mode }), (error: unknown) => {
+        assert.ok(isAofError(error, ErrorCode.APPROVAL_TOO_LONG), `expected ${ErrorCode.APPROVAL_TOO_LONG}, got ${String(error)}`);
+        return true;
+      });
+      assert.equal(fakeApi.sentMessages().length, before, 'nothing was posted');
+    });
   }
 }
-
