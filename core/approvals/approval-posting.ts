@@ -66,6 +66,7 @@ export class ApprovalPoster {
         ...(record.requester.workspace !== '' && { workspace: record.requester.workspace }),
         flow: record.flow,
         text: this.#deps.scrub(decidedRequestText(record, outcome)),
+        summary: this.#deps.scrub(`**Approval request** (${record.id})\n${outcome}`),
         mode: record.mode,
       });
     } catch (error) {

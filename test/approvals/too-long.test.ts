@@ -4,12 +4,14 @@
  * run on approval. The platform refuses it, so nothing is posted to vote on; the requester is
  * told in the thread that it could not be posted and nothing ran; the failure is audited; and
  * nothing runs. A request that fits is posted whole, as before. Each platform's request is made
- * too long by a chain of 300 approvers, all named in it.
+ * too long by a chain of 300 approvers, all named in it. Once decided, a request whose message
+ * cannot hold the request and the outcome together says the outcome alone.
  */
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { APPROVAL_ACTION_IDS } from '@aof/api';
 import { deliverHttp } from '@aof/testkit';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../fakes/discord-api.js';
 import { startFakeDiscordGateway, type FakeDiscordGateway } from '../fakes/discord-gateway.js';
@@ -23,6 +25,7 @@ import {
   callsWith,
   CHANNELS,
   copyFixture,
+  slackClicks,
   slackSays,
   startApprovalDaemon,
   threadMessage,
@@ -107,6 +110,26 @@ describe('Slack: an approval request too long for a message', () => {
     const posted = t.slack.sentMessages().find((sent) => sent.messageId === request.ts);
     assert.match(posted?.text ?? '', /`kubectl delete pod fits-1`[\s\S]*Use the Approve or Deny button/);
     assert.equal(posted?.buttons.length, 2);
+  });
+});
+
+describe('Slack: a decided request too long for its message', () => {
+  let t: ApprovalDaemon;
+  before(async () => {
+    t = await startApprovalDaemon();
+  });
+  after(() => t.stop());
+
+  it('says the outcome in place of the request, rather than a cut that loses it', async () => {
+    // Slack gets `&` as `&amp;`: the request (command once) fits 3,000 characters, the decided text (command twice) does not.
+    const pod = `amp-${'&'.repeat(300)}`;
+    const thread = await slackSays(t, CHANNELS.alerts, 'U0ALICE0001', `kubectl delete pod '${pod}'`);
+    const request = await approvalRequest(t, thread);
+    await slackClicks(t, CHANNELS.alerts, request.ts, 'U015SRE', APPROVAL_ACTION_IDS.approve, request.id);
+    const closed = await waitFor(() => t.slack.sentMessages().find((sent) => sent.messageId === request.ts && !sent.text.includes('Approval needed')), 'the request closed');
+    assert.equal(closed.text, `*Approval request* (${request.id})\n✅ Approved by U015SRE (1 of 1): running \`kubectl delete pod '${pod.replaceAll('&', '&amp;')}'\`.`);
+    assert.deepEqual(closed.buttons, []);
+    await waitFor(async () => (await callsWith(t, pod)).length === 1, 'the approved call to run');
   });
 });
 

@@ -3,9 +3,11 @@
  * of the command from the people approving it while its buttons or reactions still count, and
  * the hidden part would run on approval. A platform checks the request as it will post it (in
  * its own format) and throws instead; the kernel then tells the requester and runs nothing.
+ * Once decided, the message is rewritten to say so; there a shorter text stands in for one that
+ * does not fit.
  */
 import { AofError, ErrorCode } from './errors.js';
-import type { ApprovalMode } from './platform.js';
+import type { ApprovalCloseMessage, ApprovalMode } from './platform.js';
 
 /** Where a request did not fit, for the error's message and details. */
 export interface ApprovalFitTarget {
@@ -25,3 +27,20 @@ export function wholeApprovalText(text: string, limit: number, target: ApprovalF
   );
 }
 
+/**
+ * What a decided request's message says: its `text` when that fits `limit` once `render`ed, else
+ * its `summary` (the id and the outcome), cut by `cut` only if even that does not fit. A close
+ * may be cut, as the request is decided before it is closed and nothing on it counts as a vote
+ * any more; but the whole text cut would lose the outcome, its last line.
+ */
+export function closedApprovalText(
+  request: Pick<ApprovalCloseMessage, 'text' | 'summary'>,
+  render: (markdown: string) => string,
+  limit: number,
+  cut: (text: string, limit: number) => string,
+): string {
+  const full = render(request.text);
+  if (full.length <= limit) return full;
+  const summary = render(request.summary);
+  return summary.length <= limit ? summary : cut(summary, limit);
+}

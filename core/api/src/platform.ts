@@ -28,8 +28,9 @@ export interface PlatformInstance extends Lifecycle {
   postApprovalRequest?(request: ApprovalRequestMessage): Promise<SentMessage>;
   /**
    * Once a request is decided (approved, denied, expired): replaces the approval message's text
-   * with `text` and removes its buttons, so nobody clicks a closed request. Absent where the
-   * platform cannot edit a posted message; the outcome is posted in the thread either way.
+   * with `text` (or `summary`, when `text` does not fit) and removes its buttons, so nobody clicks
+   * a closed request. Absent where the platform cannot edit a posted message; the outcome is
+   * posted in the thread either way.
    */
   closeApprovalRequest?(request: ApprovalCloseMessage): Promise<void>;
   /** Approval modes `postApprovalRequest` supports, the platform's preferred one first. */
@@ -71,8 +72,13 @@ export interface ApprovalCloseMessage {
   workspace?: string;
   /** The flow that asked (`ApprovalRequestMessage.flow`). */
   flow?: string;
-  /** What the message says now (the decision); already masked. */
+  /** What the message says now (the request, then the decision); already masked. */
   text: string;
+  /**
+   * The request's id and the decision, without the rest of the request; already masked. What the
+   * message says instead when `text` does not fit it (`closedApprovalText`).
+   */
+  summary: string;
   mode: ApprovalMode;
 }
 

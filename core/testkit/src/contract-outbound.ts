@@ -91,10 +91,15 @@ export function outboundCases(context: ContractContext): void {
       }
       if (platform.closeApprovalRequest !== undefined) {
         // Decided: the message says so and keeps no buttons.
-        await platform.closeApprovalRequest({ channelId, messageId: sent.messageId, thread, text: `Closed ${approvalId}`, mode });
+        await platform.closeApprovalRequest({ channelId, messageId: sent.messageId, thread, text: `Closed ${approvalId}`, summary: `Closed ${approvalId}`, mode });
         const closed = fakeApi.sentMessages().find((candidate) => candidate.messageId === sent.messageId);
         assert.ok(closed?.text.includes(`Closed ${approvalId}`), `the approval message now says it is closed: ${closed?.text}`);
         assert.deepEqual(closed?.buttons ?? [], []);
+        // A decided request too long for one message says its summary, which keeps the outcome.
+        const text = `${'request line\n'.repeat(Math.ceil(harness.maxMessageLength / 13) + 1)}Denied ${approvalId}`;
+        await platform.closeApprovalRequest({ channelId, messageId: sent.messageId, thread, text, summary: `Summary: denied ${approvalId}`, mode });
+        const summarized = fakeApi.sentMessages().find((candidate) => candidate.messageId === sent.messageId);
+        assert.ok(summarized?.text.includes(`Summary: denied ${approvalId}`), `the approval message says the summary: ${summarized?.text.slice(0, 80)}`);
       }
     });
 

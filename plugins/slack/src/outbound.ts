@@ -1,4 +1,4 @@
-import { APPROVAL_ACTION_IDS, wholeApprovalText, type ApprovalCloseMessage, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
+import { APPROVAL_ACTION_IDS, closedApprovalText, wholeApprovalText, type ApprovalCloseMessage, type ApprovalRequestMessage, type Logger, type OutboundReply, type SentMessage } from '@aof/api';
 import type { types } from '@slack/bolt';
 import type { SlackClients, SlackDeliveryClient } from './client.js';
 import type { SlackSettings } from './config.js';
@@ -52,10 +52,10 @@ export class SlackOutbound {
     return sent;
   }
 
-  /** The decision replaces the request's text; the section without its actions block drops the buttons. */
+  /** The decision replaces the request's text (its summary when the text does not fit); the section without its actions block drops the buttons. */
   async closeApprovalRequest(request: ApprovalCloseMessage): Promise<void> {
     const client = this.#client(request.workspace, request.flow);
-    const text = truncate(markdownToMrkdwn(request.text), SECTION_TEXT_LIMIT);
+    const text = closedApprovalText(request, markdownToMrkdwn, SECTION_TEXT_LIMIT, truncate);
     await client.call('chat.update', {
       channel: request.channelId,
       ts: request.messageId,

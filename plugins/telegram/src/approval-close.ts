@@ -1,18 +1,19 @@
-import type { ApprovalCloseMessage, Logger } from '@aof/api';
+import { closedApprovalText, type ApprovalCloseMessage, type Logger } from '@aof/api';
 import { isTelegramError, type TelegramApi } from './client.js';
 import { htmlToPlainText, markdownToTelegramHtml } from './format.js';
-import { truncateTelegramHtml } from './split.js';
+import { TELEGRAM_MESSAGE_LIMIT, truncateTelegramHtml } from './split.js';
 
 /**
  * Closes a decided approval request: editMessageText replaces its text with the decision, and
  * since the edit carries no reply_markup Telegram drops the inline keyboard with it, so nobody
- * clicks a closed request. Formatted as replies are (HTML, one message, plain text when Telegram
- * cannot parse the HTML); `deliver` retries 429s and 5xx as it does for replies.
+ * clicks a closed request. Formatted as replies are (HTML, one message: the summary when the
+ * whole text does not fit; plain text when Telegram cannot parse the HTML); `deliver` retries
+ * 429s and 5xx as it does for replies.
  */
 export async function closeApprovalMessage(api: TelegramApi, logger: Logger, request: ApprovalCloseMessage): Promise<void> {
   if (!/^\d{1,16}$/.test(request.messageId)) throw new Error(`not a Telegram message id: "${request.messageId}"`);
   const messageId = Number(request.messageId);
-  const html = truncateTelegramHtml(markdownToTelegramHtml(request.text)) ?? 'Approval closed';
+  const html = closedApprovalText(request, markdownToTelegramHtml, TELEGRAM_MESSAGE_LIMIT, (text, limit) => truncateTelegramHtml(text, limit) ?? 'Approval closed');
   let text = html;
   let parseHtml = true;
   for (;;) {

@@ -26,8 +26,8 @@ describe('Closing a Discord approval request', () => {
     assert.ok(sent !== undefined);
     return sent;
   }
-  const close = (sent: SentMessage, text: string, mode: ApprovalMode = 'button', thread?: string): Promise<void> =>
-    env.platform.closeApprovalRequest?.({ channelId: sent.channelId, messageId: sent.messageId, ...(thread !== undefined && { thread }), text, mode })
+  const close = (sent: SentMessage, text: string, mode: ApprovalMode = 'button', thread?: string, summary = text): Promise<void> =>
+    env.platform.closeApprovalRequest?.({ channelId: sent.channelId, messageId: sent.messageId, ...(thread !== undefined && { thread }), text, summary, mode })
       ?? Promise.reject(new Error('no closeApprovalRequest'));
   const record = (sent: SentMessage): unknown => env.api.sentMessages().find((candidate) => candidate.messageId === sent.messageId);
 
@@ -48,13 +48,20 @@ describe('Closing a Discord approval request', () => {
     assert.deepEqual(record(sent), { messageId: sent.messageId, channelId: SAMPLE.channelId, thread: SAMPLE.thread, text: 'Denied by bob', buttons: [] });
   });
 
-  it('closes a reaction-mode request the same way, formatted as replies are and cut to one message', async () => {
+  it('closes a reaction-mode request the same way; a decision too long for one message says its summary instead, formatted as replies are', async () => {
     const sent = await post({ mode: 'reaction' });
-    await close(sent, `#### Expired\n${'y'.repeat(2_500)}`, 'reaction');
+    await close(sent, `Run \`${'y'.repeat(2_500)}\`\n#### Expired`, 'reaction', undefined, '#### Expired\nRequest ap-x expired.');
+    assert.equal(env.api.callsTo(EDIT).at(-1)?.body?.content, '**Expired**\nRequest ap-x expired.');
+    assert.equal((record(sent) as { text: string }).text, '**Expired**\nRequest ap-x expired.');
+  });
+
+  it('cuts the summary to one message only when even that does not fit: the request is decided, nothing on it still votes', async () => {
+    const sent = await post();
+    await close(sent, `Run \`${'y'.repeat(2_500)}\``, 'button', undefined, `#### Expired\n${'z'.repeat(2_500)}`);
     const content = String(env.api.callsTo(EDIT).at(-1)?.body?.content);
     assert.equal(content.length, DISCORD_MESSAGE_LIMIT);
-    assert.ok(content.startsWith('**Expired**\n') && content.endsWith('…'), content.slice(0, 20));
-    assert.equal((record(sent) as { text: string }).text, content);
+    assert.ok(content.startsWith('**Expired**\nzzz') && content.endsWith('…'), content.slice(0, 20));
+    assert.deepEqual(env.api.callsTo(EDIT).at(-1)?.body?.components, []);
   });
 
   it('waits out a 429 and edits once', async () => {

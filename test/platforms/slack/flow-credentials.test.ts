@@ -96,7 +96,7 @@ describe('Slack flows with their own credentials (seed Pattern 5)', () => {
     const approval = (flow: string) => ({ channelId: SAMPLE.channelId, workspace: ORG_A.team, flow, text: `approve for ${flow}`, approvalId: `a-${flow}`, mode: 'button' as const });
     const prodRequest = await t.platform.postApprovalRequest!(approval('prod-flow'));
     await t.platform.postApprovalRequest!(approval('org-a-flow'));
-    await t.platform.closeApprovalRequest!({ channelId: SAMPLE.channelId, messageId: prodRequest.messageId, workspace: ORG_A.team, flow: 'prod-flow', text: 'approved', mode: 'button' });
+    await t.platform.closeApprovalRequest!({ channelId: SAMPLE.channelId, messageId: prodRequest.messageId, workspace: ORG_A.team, flow: 'prod-flow', text: 'approved', summary: 'approved', mode: 'button' });
     assert.deepEqual(t.api.callsTo('chat.postMessage').map((call) => [call.token, call.params.text]), [
       [BOT_TOKEN, 'from prod-flow'], [ORG_A.token, 'from org-a-flow'], [ORG_A.token, 'no flow named'],
       [BOT_TOKEN, 'approve for prod-flow'], [ORG_A.token, 'approve for org-a-flow'],

@@ -20,7 +20,8 @@ describe('Closing a Telegram approval request', () => {
     assert.ok(sent !== undefined);
     return sent;
   }
-  const close = (sent: SentMessage, text: string): Promise<void> => env.platform.closeApprovalRequest?.({ channelId: sent.channelId, messageId: sent.messageId, text, mode: 'button' }) ?? Promise.reject(new Error('no closeApprovalRequest'));
+  const close = (sent: SentMessage, text: string, summary = text): Promise<void> =>
+    env.platform.closeApprovalRequest?.({ channelId: sent.channelId, messageId: sent.messageId, text, summary, mode: 'button' }) ?? Promise.reject(new Error('no closeApprovalRequest'));
   const record = (sent: SentMessage): unknown => env.api.sentMessages().find((candidate) => candidate.messageId === sent.messageId);
 
   it('replaces the text in HTML, as replies are formatted, and drops the buttons', async () => {
@@ -37,9 +38,16 @@ describe('Closing a Telegram approval request', () => {
     });
   });
 
-  it('cuts a decision too long for one message, with an ellipsis, keeping the HTML valid', async () => {
+  it('says the summary when the decided request does not fit one message', async () => {
     const sent = await post();
-    await close(sent, `Denied:\n\`\`\`\n${'x <y> & z\n'.repeat(600)}\`\`\``);
+    await close(sent, `Run:\n\`\`\`\n${'x <y> & z\n'.repeat(600)}\`\`\`\n❌ Denied by bob`, '**Approval request** (apr-9)\n❌ Denied by bob');
+    assert.equal((record(sent) as { text: string }).text, '<b>Approval request</b> (apr-9)\n❌ Denied by bob');
+  });
+
+  it('cuts the summary only when even that does not fit, with an ellipsis, keeping the HTML valid', async () => {
+    const sent = await post();
+    const long = `Denied:\n\`\`\`\n${'x <y> & z\n'.repeat(600)}\`\`\``;
+    await close(sent, long, long);
     const text = String(env.api.callsTo('editMessageText').at(-1)?.params.text);
     assert.ok(text.length <= TELEGRAM_MESSAGE_LIMIT);
     assert.ok(text.endsWith('</code></pre>\n…'), text.slice(-40));
