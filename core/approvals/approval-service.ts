@@ -8,7 +8,7 @@ import { shownChannel, type ApprovalInstance, type ApprovalVote, type InboundMes
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
 import { shownBody } from './approval-body.js';
-import { notPostedText, tooLongToPost } from './approval-fit.js';
+import { commandTooLongText, MAX_SHOWN_COMMAND_CHARS, notPostedText, tooLongToPost } from './approval-fit.js';
 import { approvalIdIn, newApprovalId } from './approval-ids.js';
 import { ApprovalPoster, chooseMode } from './approval-posting.js';
 import { flowContextDigest, resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
@@ -74,8 +74,8 @@ export class ApprovalService implements ApprovalGate {
     const { message, flow } = input;
     const pending = input.outcome.result?.pending;
     const flowName = flow.flow.metadata.name;
-    const refused = (why: string, reply: string): SuspendResult => {
-      this.#deps.logger.warn({ request_id: input.requestId, flow: flowName, reason: why }, 'tool call needs approval but no request was made');
+    const refused = (why: string, reply: string, fields: Record<string, unknown> = {}): SuspendResult => {
+      this.#deps.logger.warn({ request_id: input.requestId, flow: flowName, reason: why, ...fields }, 'tool call needs approval but no request was made');
       return { status: 'error', reply, delivered: false };
     };
     if (pending === undefined) return refused('no_pending_call', 'The agent stopped for an approval but did not say for what, so nothing was run.');
@@ -117,6 +117,12 @@ export class ApprovalService implements ApprovalGate {
       createdAt: now,
       expiresAt: now + approvalTimeoutMs(flow),
     };
+    if (record.command.length > MAX_SHOWN_COMMAND_CHARS) {
+      // Shown whole or not at all: approvers must see everything an approval runs.
+      const sizes = { length: record.command.length, limit: MAX_SHOWN_COMMAND_CHARS };
+      await this.#audit.record(record, 'failed', { reason: 'command_too_long', ...sizes });
+      return refused('command_too_long', commandTooLongText(record.command), sizes);
+    }
     try {
       await this.#store.create(record, { pending, text: message.text });
     } catch (error) {

@@ -4,8 +4,9 @@
  * run on approval. The platform refuses it, so nothing is posted to vote on; the requester is
  * told in the thread that it could not be posted and nothing ran; the failure is audited; and
  * nothing runs. A request that fits is posted whole, as before. Each platform's request is made
- * too long by a chain of 300 approvers, all named in it. Once decided, a request whose message
- * cannot hold the request and the outcome together says the outcome alone.
+ * too long by a chain of 300 approvers, all named in it. A command too long for any platform's
+ * request is refused by the kernel before that, the same way. Once decided, a request whose
+ * message cannot hold the request and the outcome together says the outcome alone.
  */
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
@@ -102,6 +103,19 @@ describe('Slack: an approval request too long for a message', () => {
     assert.deepEqual({ ...tooLong, length: undefined }, { platform: 'Slack', mode: 'button', limit: 3000, length: undefined });
     assert.ok(Number(tooLong.length) > 3000, `the request's length is audited: ${String(tooLong.length)}`);
     assert.deepEqual(await callsWith(t, 'crowded-1'), []);
+  });
+
+  it('refuses a command too long for any request to show whole before posting anything: 150 pods, then the one that matters', async () => {
+    const names = Array.from({ length: 150 }, (_unused, index) => `web-7d4b9c6f5-${String(index).padStart(5, '0')}`);
+    const command = `kubectl delete pod --ignore-not-found ${names.join(' ')} postgres-0`;
+    const thread = await slackSays(t, CHANNELS.alerts, 'U0ALICE0001', command);
+    const reply = await threadMessage(t, thread, /needs an approval/);
+    assert.equal(reply, `\`kubectl delete pod --ignore-not-found web-7d4b9c6f5-00000 …\` needs an approval, but the command is ${command.length} characters long, ` +
+      'more than the 500 an approval request shows whole, so no request was made and nothing was run. Split it into shorter commands (fewer names each) and ask for each.');
+    assert.deepEqual(threadTexts(t, thread), [reply], 'the reply is all that was posted');
+    const audit = await failedAudit(t, command);
+    assert.deepEqual([audit.reason, audit.length, audit.limit], ['command_too_long', command.length, 500]);
+    assert.deepEqual(await callsWith(t, 'postgres-0'), []);
   });
 
   it('posts a request that fits whole, with its buttons', async () => {
