@@ -204,7 +204,7 @@ describe('Telegram: an approval request too long for a message', () => {
   before(async () => {
     api = await startFakeTelegramApi({ token: TELEGRAM_TOKEN, bot: { id: BOT_ID, username: BOT_USERNAME } });
     t = await startWith(
-      [flow('telegram-crowded-flow', 'Telegram', 'crowded', crowd('1000000000')), flow('telegram-fits-flow', 'Telegram', 'fits', ['2000001'])].join('---\n'),
+      [flow('telegram-crowded-flow', 'Telegram', `"${chats.crowded}"`, crowd('1000000000')), flow('telegram-fits-flow', 'Telegram', `"${chats.fits}"`, ['2000001'])].join('---\n'),
       { platforms: { telegram: { enabled: true, bot_token_env: 'TELEGRAM_BOT_TOKEN', webhook_secret_env: 'TELEGRAM_WEBHOOK_SECRET', bot_username: BOT_USERNAME, api_root: '${FAKE_TELEGRAM_URL}' } } },
       { TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, FAKE_TELEGRAM_URL: api.url },
     );
@@ -214,9 +214,10 @@ describe('Telegram: an approval request too long for a message', () => {
     await api?.close();
   });
 
-  const ask = async (title: keyof typeof chats, text: string): Promise<void> => {
-    const chatId = chats[title];
-    await deliverHttp(t.url, webhookRequest(messageUpdate({ chatId, userId: user, text, mention: true, chat: supergroup(chatId, title) })));
+  /** Flows take these groups by id: a title is not a name anyone controls. */
+  const ask = async (group: keyof typeof chats, text: string): Promise<void> => {
+    const chatId = chats[group];
+    await deliverHttp(t.url, webhookRequest(messageUpdate({ chatId, userId: user, text, mention: true, chat: supergroup(chatId, group) })));
   };
 
   it('is not posted, not even cut; the requester is told nothing ran, and nothing does', async () => {
