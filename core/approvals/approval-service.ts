@@ -4,20 +4,20 @@
  * in tally.ts, completes each request exactly once (a `set ifAbsent` lock, so two approvals
  * arriving together run the command once), expires requests, and resumes approved runs.
  */
-import { shownChannel, type ApprovalInstance, type ApprovalVote, type InboundMessage, type LoadedFlow, type Logger, type MetricsService, type PlatformInstance, type StateStore } from '@aof/api';
+import type { ApprovalInstance, ApprovalVote, InboundMessage, LoadedFlow, Logger, MetricsService, PlatformInstance, StateStore } from '@aof/api';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { ApprovalAudit, type AuditEvent } from './approval-audit.js';
-import { shownBody } from './approval-body.js';
 import { commandTooLongText, MAX_SHOWN_COMMAND_CHARS, notPostedText, tooLongToPost } from './approval-fit.js';
-import { approvalIdIn, newApprovalId } from './approval-ids.js';
+import { approvalIdIn } from './approval-ids.js';
 import { ApprovalPoster, chooseMode } from './approval-posting.js';
-import { flowContextDigest, resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
+import { newRequestRecord } from './approval-record.js';
+import { resultSummary, resumeApproved, type ConfigLookup } from './approval-resume.js';
 import { ApprovalStore } from './approval-store.js';
+import { ExpiryClocks } from './expiry-clocks.js';
 import { approvedText, closedText, deniedText, displayCommand, expiredText, IGNORED_TEXT, progressText, requestText, unreadableText, withdrawnText, type IgnoredReason } from './approval-text.js';
 import { chainFor, identityOf } from './approvers.js';
 import { DEFAULT_STRATEGY, isTyped, viewFromAudit, viewOf, VoteReader } from './approval-votes.js';
 import { eligibility, tally } from './tally.js';
-import { approvalTimeoutMs } from './task-policy.js';
 import type { ApprovalClaim, ApprovalGate, ApprovalRecord, FinalStatus, Identity, SuspendInput, SuspendResult } from './types.js';
 
 export interface ApprovalServiceDeps {
@@ -41,8 +41,6 @@ export interface ApprovalServiceDeps {
 }
 
 const VOTE_EVENTS: Readonly<Record<ApprovalVote, AuditEvent>> = { approve: 'approval', deny: 'denial', withdraw: 'withdrawal' };
-/** setTimeout's limit; a later expiry is re-armed when this fires. */
-const MAX_TIMER_MS = 2_147_483_647;
 /** How far back a cluster node looks for requests nobody expired (all nodes down for longer: the next start's restore). */
 const DUE_LOOKBACK_MS = 10 * 60_000;
 
@@ -57,9 +55,7 @@ export class ApprovalService implements ApprovalGate {
   readonly #audit: ApprovalAudit;
   readonly #poster: ApprovalPoster;
   readonly #votes: VoteReader;
-  readonly #timers = new Map<string, NodeJS.Timeout>();
-  readonly #expiring = new Set<Promise<void>>();
-  #clusterSweep: NodeJS.Timeout | undefined;
+  readonly #clocks: ExpiryClocks;
 
   constructor(deps: ApprovalServiceDeps) {
     this.#deps = deps;
@@ -68,6 +64,7 @@ export class ApprovalService implements ApprovalGate {
     this.#audit = new ApprovalAudit(deps.logger, this.#store, deps.metrics);
     this.#poster = new ApprovalPoster({ platforms: deps.platforms, scrub: deps.scrub, logger: deps.logger, now: this.#now });
     this.#votes = new VoteReader({ strategies: deps.strategies, platforms: deps.platforms, logger: deps.logger, now: this.#now });
+    this.#clocks = new ExpiryClocks({ expire: (record) => this.#expire(record), now: this.#now, logger: deps.logger });
   }
 
   async suspend(input: SuspendInput): Promise<SuspendResult> {
@@ -91,32 +88,14 @@ export class ApprovalService implements ApprovalGate {
     if (strategy === undefined) {
       return refused('unknown_strategy', `\`${this.#deps.scrub(command)}\` needs an approval, but the approval strategy "${strategyName}" is not loaded on this daemon, so it was not run.`);
     }
-    const now = this.#now();
-    const context = flow.flow.spec.context ?? {};
-    const record: ApprovalRecord = {
-      id: newApprovalId(),
-      status: 'pending',
-      flow: flowName,
-      agent: input.agent,
-      requestId: input.requestId,
-      requester: identityOf(message),
-      channel: { id: message.channel.id, ...(shownChannel(message.channel) !== message.channel.id && { name: shownChannel(message.channel) }) },
-      ...(message.thread !== undefined && { thread: message.thread }),
-      messageId: message.id,
+    const record = newRequestRecord(input, pending, {
       command: this.#deps.scrub(command),
-      ...(pending.command.body !== undefined && { body: shownBody(pending.command.body, this.#deps.scrub) }),
-      classification: pending.classification,
-      reason: pending.reason,
-      ...(context.cluster_name !== undefined && { cluster: context.cluster_name }),
-      ...(context.namespace !== undefined && { namespace: context.namespace }),
-      contextDigest: flowContextDigest(flow),
       chain,
-      selfApproval: approval?.self_approval === true,
       strategy: strategyName,
       mode: chooseMode(strategy.mode ?? 'reaction', this.#deps.platforms().get(message.platform)),
-      createdAt: now,
-      expiresAt: now + approvalTimeoutMs(flow),
-    };
+      scrub: this.#deps.scrub,
+      now: this.#now(),
+    });
     if (record.command.length > MAX_SHOWN_COMMAND_CHARS) {
       // Shown whole or not at all: approvers must see everything an approval runs.
       const sizes = { length: record.command.length, limit: MAX_SHOWN_COMMAND_CHARS };
@@ -154,7 +133,7 @@ export class ApprovalService implements ApprovalGate {
       expires_at: new Date(record.expiresAt).toISOString(),
       ...(record.approvalMessageId !== undefined && { approval_message_id: record.approvalMessageId }),
     });
-    this.#schedule(record);
+    this.#clocks.schedule(record);
     return { status: 'awaiting_approval', reply: this.#deps.scrub(text), delivered: true };
   }
 
@@ -199,7 +178,7 @@ export class ApprovalService implements ApprovalGate {
   async restore(): Promise<void> {
     for (const id of await this.#store.pendingIds()) {
       const record = await this.#store.record(id);
-      if (record !== undefined) this.#schedule(record);
+      if (record !== undefined) this.#clocks.schedule(record);
     }
   }
 
@@ -209,28 +188,21 @@ export class ApprovalService implements ApprovalGate {
    * way another node expires its requests on time, and the completion lock lets one close each.
    */
   shareExpiry(intervalMs: number): void {
-    clearInterval(this.#clusterSweep);
-    this.#clusterSweep = setInterval(() => {
-      this.#armDue(intervalMs).catch((error: unknown) => this.#deps.logger.warn({ err: error }, 'could not read due approvals from the shared store'));
-    }, intervalMs);
-    this.#clusterSweep.unref();
+    this.#clocks.sweepEvery(intervalMs, () => this.#armDue(intervalMs));
   }
 
   async #armDue(intervalMs: number): Promise<void> {
     const now = this.#now();
     for (const id of await this.#store.dueIds(now - DUE_LOOKBACK_MS, now + 2 * intervalMs)) {
-      if (this.#timers.has(id)) continue;
+      if (this.#clocks.has(id)) continue;
       const record = await this.#store.record(id);
-      if (record !== undefined) this.#schedule(record);
+      if (record !== undefined) this.#clocks.schedule(record);
     }
   }
 
   /** Stops the expiry clocks (pending requests stay in the store for the next start). */
   async close(): Promise<void> {
-    clearInterval(this.#clusterSweep);
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
-    await Promise.allSettled(this.#expiring);
+    await this.#clocks.close();
   }
 
   async #settle(id: string, message: InboundMessage, vote: ApprovalVote): Promise<void> {
@@ -256,7 +228,7 @@ export class ApprovalService implements ApprovalGate {
       return;
     }
     if (!await this.#store.complete(record.id, result.state)) return this.#ignore(id, message, 'closed', record, vote);
-    this.#cancelTimer(record.id);
+    this.#clocks.cancel(record.id);
     if (result.state === 'denied') {
       await this.#store.clear(record.id);
       await this.#audit.record(record, 'denied', { actor: actor(result.by) });
@@ -316,7 +288,7 @@ export class ApprovalService implements ApprovalGate {
 
   async #expire(record: ApprovalRecord): Promise<void> {
     if (!await this.#store.complete(record.id, 'expired')) return;
-    this.#cancelTimer(record.id);
+    this.#clocks.cancel(record.id);
     await this.#store.clear(record.id);
     await this.#audit.record(record, 'expired');
     await this.#poster.closeRequest(record, expiredText(record));
@@ -331,27 +303,5 @@ export class ApprovalService implements ApprovalGate {
       this.#deps.logger.warn({ approval_id: record.id, err: error }, 'could not clear the approval request');
     }
     await this.#audit.record(record, 'failed', fields);
-  }
-
-  #schedule(record: ApprovalRecord): void {
-    this.#cancelTimer(record.id);
-    const delay = Math.max(0, record.expiresAt - this.#now());
-    const timer = setTimeout(() => {
-      this.#timers.delete(record.id);
-      if (delay > MAX_TIMER_MS) return this.#schedule(record);
-      const work = this.#expire(record).catch((error: unknown) => {
-        this.#deps.logger.error({ approval_id: record.id, err: error }, 'could not expire the approval request');
-      });
-      this.#expiring.add(work);
-      void work.finally(() => this.#expiring.delete(work));
-    }, Math.min(delay, MAX_TIMER_MS));
-    // Expiry is bookkeeping: it must not keep a stopping daemon (or a test) alive.
-    timer.unref();
-    this.#timers.set(record.id, timer);
-  }
-
-  #cancelTimer(id: string): void {
-    clearTimeout(this.#timers.get(id));
-    this.#timers.delete(id);
   }
 }
