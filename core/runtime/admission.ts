@@ -1,7 +1,9 @@
 /**
  * Admission control: a global cap on running tasks, a per-user cap on tasks in progress, and a
- * bounded wait queue served by priority (critical > high > normal > low, FIFO within one).
- * Refusals are immediate so the user hears "busy" at once instead of waiting on a full queue.
+ * bounded wait queue served by priority (critical > high > normal > low, FIFO within one), except
+ * that a task waiting longer than MAX_PRIORITY_WAIT_MS goes next whatever its priority, so steady
+ * high-priority work cannot starve the rest. Refusals are immediate so the user hears "busy" at
+ * once instead of waiting on a full queue.
  */
 import type { AgentPriority } from '@aof/api';
 
@@ -13,6 +15,9 @@ export interface AdmissionLimits {
   /** Tasks that may wait for a slot; beyond that, `busy`. */
   queueSize: number;
 }
+
+/** How long priority may keep a waiting task behind later, more urgent ones. */
+export const MAX_PRIORITY_WAIT_MS = 30_000;
 
 /** Frees the slot; safe to call more than once. */
 export type Release = () => void;
@@ -32,6 +37,8 @@ const PRIORITIES: readonly AgentPriority[] = ['critical', 'high', 'normal', 'low
 
 interface Waiter {
   user: string;
+  /** When it started waiting (the admission's clock). */
+  since: number;
   grant(release: Release): void;
   cancel(error: Error): void;
 }
@@ -45,9 +52,11 @@ export class Admission {
   #running = 0;
   #queued = 0;
   #closed = false;
+  readonly #now: () => number;
 
-  constructor(limits: AdmissionLimits) {
+  constructor(limits: AdmissionLimits, now: () => number = Date.now) {
     this.#limits = limits;
+    this.#now = now;
   }
 
   get running(): number {
@@ -85,7 +94,7 @@ export class Admission {
     this.#perUser.set(user, mine + 1);
     this.#queued++;
     const ready = new Promise<Release>((grant, cancel) => {
-      this.#queueOf(priority).push({ user, grant, cancel });
+      this.#queueOf(priority).push({ user, since: this.#now(), grant, cancel });
     });
     return { status: 'admitted', queued: true, ready };
   }
@@ -116,14 +125,24 @@ export class Admission {
   /** The slot just freed goes straight to the next waiter, so no later request can overtake it. */
   #grantNext(): void {
     if (this.#running >= this.#limits.maxConcurrent) return;
+    const queue = this.#overdueQueue() ?? PRIORITIES.map((priority) => this.#queueOf(priority)).find((waiting) => waiting.length > 0);
+    const waiter = queue?.shift();
+    if (waiter === undefined) return;
+    this.#queued--;
+    this.#running++;
+    waiter.grant(this.#releaser(waiter.user));
+  }
+
+  /** The queue whose head has waited longest, when that is past MAX_PRIORITY_WAIT_MS. */
+  #overdueQueue(): Waiter[] | undefined {
+    let oldest: Waiter[] | undefined;
     for (const priority of PRIORITIES) {
-      const waiter = this.#queueOf(priority).shift();
-      if (waiter === undefined) continue;
-      this.#queued--;
-      this.#running++;
-      waiter.grant(this.#releaser(waiter.user));
-      return;
+      const waiting = this.#queueOf(priority);
+      const head = waiting[0];
+      if (head !== undefined && (oldest === undefined || head.since < (oldest[0]?.since ?? Infinity))) oldest = waiting;
     }
+    const since = oldest?.[0]?.since;
+    return since !== undefined && this.#now() - since >= MAX_PRIORITY_WAIT_MS ? oldest : undefined;
   }
 
   #forget(user: string): void {

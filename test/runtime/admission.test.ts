@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { AgentPriority, InboundMessage, LoadedFlow } from '@aof/api';
-import { Admission, type AdmissionTicket, type Release } from '../../core/runtime/admission.js';
+import { Admission, MAX_PRIORITY_WAIT_MS, type AdmissionTicket, type Release } from '../../core/runtime/admission.js';
 import type { TaskOutcome } from '../../core/runtime/agent-runtime.js';
 import { daemonSpec, inbound, loadedAgent, loadedFlow, recordFile, startRuntime, type TestRuntime } from './support.js';
 
@@ -27,6 +27,31 @@ describe('Admission', () => {
     assert.deepEqual(order, ['critical-1', 'high-1', 'high-2', 'normal-1', 'normal-2', 'low-1']);
     assert.equal(admission.running, 0);
     assert.equal(admission.queued, 0);
+  });
+
+  it('lets a task that waited past MAX_PRIORITY_WAIT_MS go next, however much urgent work keeps coming', async () => {
+    let now = 0;
+    const admission = new Admission({ maxConcurrent: 1, maxPerUser: 10_000, queueSize: 10_000 }, () => now);
+    let release = await admitted(admission.request('h0', 'high'));
+    let lowGranted = false;
+    void admitted(admission.request('low-user', 'low')).then(() => {
+      lowGranted = true;
+    });
+    // High-priority work keeps the one slot busy: while the low task has waited less than the limit, it stays behind.
+    for (let i = 1; i <= 100; i++) {
+      const next = admitted(admission.request(`h${i}`, 'high'));
+      now += 100;
+      release();
+      release = await next;
+    }
+    assert.equal(lowGranted, false, 'behind the urgent work for its first 10 s');
+    now += MAX_PRIORITY_WAIT_MS;
+    const urgent = admitted(admission.request('h-late', 'critical'));
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(lowGranted, true, 'its turn once it has waited past the limit');
+    assert.equal(admission.queued, 1, 'the critical task waits one slot');
+    void urgent;
   });
 
   it('is busy at once when the queue is full, and counts a double release once', async () => {
