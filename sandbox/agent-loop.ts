@@ -214,7 +214,7 @@ class TaskRun {
       env: flow.env,
       provider,
       timeoutMs,
-      postJson: createPostJson({ host: this.host, provider, timeoutMs, get signal() { return limit.signal; } }),
+      postJson: createPostJson({ host: this.host, provider, timeoutMs, get signal() { return limit.signal; }, ...(agent.apiKey !== undefined && { secrets: [agent.apiKey] }) }),
       parseCommand: (tool, argv) => tools.get(tool)?.parseCommand?.(argv) ?? { args: argv },
     };
     if (agent.baseUrl !== undefined) ctx.baseUrl = agent.baseUrl;
@@ -232,27 +232,62 @@ class TaskRun {
       const message = isModelError(error) ? error.message : `model provider ${ctx.provider} failed: ${errorMessage(error)}`;
       throw new TaskFailure(TaskErrorCode.MODEL_ERROR, message, `Sorry, I could not get an answer: ${message}.`, kind);
     }
-    // A provider is third-party code: a malformed response must not crash the loop.
+    // A provider is third-party code (and the model behind it may be steered by what tools
+    // returned): a malformed or hostile response must not crash the loop or run unbounded work.
     const calls: unknown[] = Array.isArray(response?.toolCalls) ? response.toolCalls : [];
+    const seen = new Set<string>();
     return {
       content: typeof response?.content === 'string' ? response.content : '',
-      toolCalls: calls.map((raw, index) => normalizeToolCall(raw, index)),
+      toolCalls: calls.slice(0, MAX_TOOL_CALLS_PER_TURN).map((raw, index) => normalizeToolCall(raw, index, seen)),
       usage: {
-        inputTokens: Number(response?.usage?.inputTokens) || 0,
-        outputTokens: Number(response?.usage?.outputTokens) || 0,
+        inputTokens: tokenCount(response?.usage?.inputTokens),
+        outputTokens: tokenCount(response?.usage?.outputTokens),
       },
     };
   }
 }
 
-function normalizeToolCall(raw: unknown, index: number): ToolCall {
+/** Tool calls one model turn may ask for; more are dropped (the model reads the results of these). */
+export const MAX_TOOL_CALLS_PER_TURN = 16;
+/** Nesting and size of one call's arguments: deeper or larger ones cannot be carried back to the daemon or stored. */
+const MAX_ARGUMENT_DEPTH = 64;
+const MAX_ARGUMENT_BYTES = 1024 * 1024;
+/** Tokens one model call may claim: budgets must not be cancelled by negatives or overflowed to Infinity. */
+const MAX_TOKENS_PER_CALL = 1_000_000_000;
+
+function tokenCount(value: unknown): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), MAX_TOKENS_PER_CALL) : 0;
+}
+
+/** Ids are made unique (a repeated one gets the call's index), arguments the daemon cannot carry become `{}`. */
+function normalizeToolCall(raw: unknown, index: number, seen: Set<string>): ToolCall {
   const call = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof ToolCall, unknown>>;
   const args = call.arguments;
+  const given = typeof call.id === 'string' && call.id !== '' ? call.id : undefined;
+  const id = given !== undefined && !seen.has(given) ? given : `call_${index}`;
+  seen.add(id);
   return {
-    id: typeof call.id === 'string' && call.id !== '' ? call.id : `call_${index}`,
+    id,
     name: typeof call.name === 'string' ? call.name : '',
-    arguments: typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : {},
+    arguments: typeof args === 'object' && args !== null && !Array.isArray(args) && carriable(args) ? (args as Record<string, unknown>) : {},
   };
+}
+
+/** Within MAX_ARGUMENT_DEPTH (walked without recursion) and MAX_ARGUMENT_BYTES as JSON. */
+function carriable(value: object): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > MAX_ARGUMENT_DEPTH) return false;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  try {
+    return JSON.stringify(value).length <= MAX_ARGUMENT_BYTES;
+  } catch {
+    return false;
+  }
 }
 
 /** `openai:gpt-4o` -> openai / gpt-4o; `ollama:llama3.1:8b` keeps the tag; bare `command` has no model name. */

@@ -42,7 +42,9 @@ export function timeoutReply(taskTimeoutMs: number): string {
 }
 
 export function resultOutcome(result: TaskResult, limits: FailureLimits): OutcomeBody {
-  const tokensUsed = result.usage.inputTokens + result.usage.outputTokens;
+  // A worker's counts are the sandbox's to check; these must stay a finite, non-negative whole number for budgets and metrics.
+  const total = result.usage.inputTokens + result.usage.outputTokens;
+  const tokensUsed = Number.isFinite(total) && total > 0 ? Math.round(total) : 0;
   if (result.status === 'ok') return { status: 'ok', reply: result.reply, result, tokensUsed };
   // The approval service posts the request and keeps `result.pending` until someone decides.
   if (result.status === 'awaiting_approval') return { status: 'awaiting_approval', reply: result.reply, result, tokensUsed };
