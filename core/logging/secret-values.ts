@@ -5,7 +5,8 @@ import { isSensitiveKey } from '../config/secrets.js';
  * Every value the daemon knows to be a credential: the daemon's env variables whose names look
  * secret (TOKEN, SECRET, PASSWORD, KEY, ...: platform tokens, API keys, the admin token), and
  * every string under such a key in the daemon config, the flows (`context.env`, per-flow
- * platform credentials) and the agents. URLs count (a Slack webhook's secret is its path), but a
+ * platform credentials) and the agents, and the value of every variable a `*_env` key names for
+ * a credential (`bot_token_env: TG`, an agent's `api_key_env: LLM_AUTH`), whatever its name. URLs count (a Slack webhook's secret is its path), but a
  * bare service address (`redis://host:6379/0`: no user, password, query or path) is no secret:
  * blanking it would hide which server an outage log line is about.
  */
@@ -14,19 +15,31 @@ export function secretValues(config: LoadedConfig, env: Record<string, string | 
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && isSensitiveKey(name)) addSecret(value, found);
   }
-  collect(config.daemon.spec, false, found);
-  for (const flow of config.flows) collect(flow.flow.spec, false, found);
-  for (const agent of config.agents) collect(agent.agent.spec, false, found);
+  const named = (name: string): void => {
+    const value = env[name];
+    if (value !== undefined && value !== '') addSecret(value, found);
+  };
+  collect(config.daemon.spec, false, found, named);
+  for (const flow of config.flows) collect(flow.flow.spec, false, found, named);
+  for (const agent of config.agents) collect(agent.agent.spec, false, found, named);
   return found;
 }
 
-function collect(value: unknown, sensitive: boolean, found: Set<string>): void {
+/** `bot_token_env`, `api_key_env`: the key names the variable that holds a credential. */
+function namesCredential(key: string): boolean {
+  return key.endsWith('_env') && isSensitiveKey(key.slice(0, -'_env'.length));
+}
+
+function collect(value: unknown, sensitive: boolean, found: Set<string>, named: (name: string) => void): void {
   if (typeof value === 'string') {
     if (sensitive) addSecret(value, found);
   } else if (Array.isArray(value)) {
-    for (const item of value) collect(item, sensitive, found);
+    for (const item of value) collect(item, sensitive, found, named);
   } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) collect(item, sensitive || isSensitiveKey(key), found);
+    for (const [key, item] of Object.entries(value)) {
+      if (namesCredential(key) && typeof item === 'string') named(item);
+      else collect(item, sensitive || isSensitiveKey(key), found, named);
+    }
   }
 }
 

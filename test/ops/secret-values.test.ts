@@ -5,8 +5,8 @@ import { SecretScrubber } from '../../core/logging/secret-scrubber.js';
 import { secretValues } from '../../core/logging/secret-values.js';
 
 /** Just the parts secretValues reads: the daemon spec, flows and agents. */
-function config(spec: Record<string, unknown>): LoadedConfig {
-  return { daemon: { spec }, flows: [], agents: [] } as unknown as LoadedConfig;
+function config(spec: Record<string, unknown>, agents: Array<Record<string, unknown>> = []): LoadedConfig {
+  return { daemon: { spec }, flows: [], agents: agents.map((agentSpec) => ({ agent: { spec: agentSpec } })) } as unknown as LoadedConfig;
 }
 
 describe('secret values', () => {
@@ -21,6 +21,14 @@ describe('secret values', () => {
       'xoxb-config-token',
       'xoxb-env-token',
     ]);
+  });
+
+  it('takes the value of a variable a *_env key names for a credential, whatever the variable is called', () => {
+    const found = secretValues(
+      config({ platforms: { telegram: { bot_token_env: 'TG' }, local: { token_env: 'LOCAL_ACCESS' } }, logging: { file_env: 'LOG_PATH' } }, [{ api_key_env: 'LLM_AUTH' }]),
+      { TG: '123:telegram-bot-secret', LLM_AUTH: 'sk-named-oddly-123', LOCAL_ACCESS: 'local-access-456', LOG_PATH: '/var/log/aof.log' },
+    );
+    assert.deepEqual([...found].sort(), ['123:telegram-bot-secret', 'local-access-456', 'sk-named-oddly-123']);
   });
 
   it('keeps a bare service address visible, and blanks a URL password wherever it appears', () => {
