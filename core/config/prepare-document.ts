@@ -1,8 +1,9 @@
+import { visit } from 'yaml';
 import { ErrorCode, type SourceLocation } from '@aof/api';
 import { problemAt, type ConfigProblem } from './problems.js';
 import { ValueRedactor } from './secrets.js';
 import { substituteEnv, type Env, type MissingVariable } from './substitute-env.js';
-import { documentStart, safeYamlMessage, type YamlDocument } from './yaml-documents.js';
+import { documentStart, positionAt, safeYamlMessage, type YamlDocument } from './yaml-documents.js';
 import { forEachScalar, formatPath } from './yaml-paths.js';
 
 /** A parsed document with variables substituted, turned into plain data, not yet validated. */
@@ -27,11 +28,16 @@ export function prepareDocument(yaml: YamlDocument, env: Env): PreparedDocument 
   const start = documentStart(yaml);
   const source: SourceLocation = { file: yaml.file, ...start, document: yaml.index };
   let data: unknown;
-  try {
-    data = yaml.doc.toJS();
-  } catch (error) {
-    // Aliases can fail only here: a bad merge (`<<:`) source, or too many (a "billion laughs" file).
-    problems.push({ severity: 'error', code: ErrorCode.CONFIG_PARSE, message: `YAML: ${safeYamlMessage((error as Error).message)}`, file: yaml.file, ...start });
+  const cycle = cyclicAlias(yaml);
+  if (cycle !== undefined) {
+    problems.push(cycle);
+  } else {
+    try {
+      data = yaml.doc.toJS();
+    } catch (error) {
+      // Aliases can fail only here: a bad merge (`<<:`) source, or too many (a "billion laughs" file).
+      problems.push({ severity: 'error', code: ErrorCode.CONFIG_PARSE, message: `YAML: ${safeYamlMessage((error as Error).message)}`, file: yaml.file, ...start });
+    }
   }
   const isMap = isRecord(data);
   if (!isMap && data !== undefined) {
@@ -39,6 +45,25 @@ export function prepareDocument(yaml: YamlDocument, env: Env): PreparedDocument 
   }
   const kind = isRecord(data) ? data.kind : undefined;
   return { yaml, data, isMap, kind: typeof kind === 'string' ? kind : undefined, source, redactor, missing, problems };
+}
+
+/**
+ * An alias inside the node it refers to (`a: &t {self: *t}`): YAML allows it, but it would make
+ * a cyclic object that every later walk of the config (validation, secret collection, the
+ * reload's comparison) recurses into until the stack runs out.
+ */
+function cyclicAlias(yaml: YamlDocument): ConfigProblem | undefined {
+  let problem: ConfigProblem | undefined;
+  visit(yaml.doc, {
+    Alias(_key, node, path) {
+      const source = node.resolve(yaml.doc);
+      if (source === undefined || !path.includes(source)) return undefined;
+      const { line, column } = positionAt(yaml, node.range?.[0] ?? 0);
+      problem = { severity: 'error', code: ErrorCode.CONFIG_PARSE, message: `YAML: alias *${node.source} refers to a node that contains it; a cycle cannot be loaded`, file: yaml.file, line, column };
+      return visit.BREAK;
+    },
+  });
+  return problem;
 }
 
 export function missingVariableProblem(yaml: YamlDocument, variable: MissingVariable): ConfigProblem {

@@ -56,9 +56,15 @@ export class ConfigReloader {
    * Never rejects: whatever goes wrong is a report with `ok: false`.
    */
   reload(trigger: string): Promise<ReloadReport> {
-    this.#pending ??= this.#running.then(() => {
+    this.#pending ??= this.#running.then(async () => {
       this.#pending = undefined;
-      return this.#reloadNow(trigger);
+      try {
+        return await this.#reloadNow(trigger);
+      } catch (error) {
+        // A bug must cost this reload, never the next ones: a rejected chain would answer every later reload with it.
+        this.#options.logger.error({ trigger, err: error }, 'configuration reload failed');
+        return this.#reject(this.#options.current(), [`the reload failed: ${error instanceof Error ? error.message : String(error)}`], trigger);
+      }
     });
     this.#running = this.#pending;
     return this.#pending;

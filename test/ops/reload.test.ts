@@ -97,6 +97,18 @@ describe('hot reload from the watched directories', () => {
     await generationAbove(generation);
     assert.equal((await send(t, 'ops2', 'alice', 'kubectl get pods')).flow, 'ops-flow');
   });
+
+  it('refuses a flow whose alias refers to the node holding it, at the alias, and reloads as usual after', async () => {
+    const file = path.join(deployment.flowsDir, 'cyclic.yaml');
+    await writeFile(file, flowYaml('cyclic-flow', 'cyclic').replace('  agents: [{ name: ops }]', '  agents: [{ name: ops, tool_config: &t { echo: { self: *t } } }]'));
+    const report = await t.daemon.reload();
+    assert.equal(report.ok, false);
+    assert.match(report.errors.join('\n'), /cyclic\.yaml:6:\d+: error AOF_ERR_CONFIG_PARSE: YAML: alias \*t refers to a node that contains it; a cycle cannot be loaded/);
+    await rm(file);
+    await writeFile(path.join(deployment.flowsDir, 'after-cycle.yaml'), flowYaml('after-cycle-flow', 'after-cycle'));
+    assert.equal((await t.daemon.reload()).ok, true, 'the next reload works');
+    assert.equal((await send(t, 'after-cycle', 'alice', 'kubectl get pods')).flow, 'after-cycle-flow');
+  });
 });
 
 describe('reload while tasks run', () => {
