@@ -1,4 +1,5 @@
 import { AofError, ErrorCode, type DaemonConfigSpec } from '@aof/api';
+import { shownEnvName } from '../config/secrets.js';
 
 export interface AdminSettings {
   token: string;
@@ -25,7 +26,7 @@ export function adminSettings(spec: DaemonConfigSpec, env: Record<string, string
   if (token === undefined || token === '') {
     const fix = admin.token_env === undefined
       ? 'set admin.token_env to the name of an environment variable holding the token (or admin.token)'
-      : `set the environment variable ${admin.token_env} named by admin.token_env`;
+      : `set the environment variable ${shownEnvName(admin.token_env)} named by admin.token_env`;
     throw new AofError(ErrorCode.CONFIG_INVALID, `admin.enabled is true but no admin token is configured: ${fix}, or set admin.enabled: false`);
   }
   const prefix = (admin.prefix ?? DEFAULT_ADMIN_PREFIX).replace(/\/+$/, '');

@@ -2,6 +2,7 @@ import { ErrorCode, type DaemonConfig } from '@aof/api';
 import { envNamedKeys } from './env-named-keys.js';
 import { isRecord } from './prepare-document.js';
 import { problemAt, type ConfigProblem } from './problems.js';
+import { shownEnvName } from './secrets.js';
 import type { Env } from './substitute-env.js';
 import type { YamlDocument } from './yaml-documents.js';
 
@@ -44,7 +45,7 @@ export function resolvePlatforms(daemon: DaemonConfig, env: Env, yaml: YamlDocum
       statuses.set(platform, { enabled: true });
       continue;
     }
-    const names = unset.map((named) => named.variable).join(', ');
+    const names = unset.map((named) => shownEnvName(named.variable)).join(', ');
     const verb = unset.length === 1 ? 'is' : 'are';
     statuses.set(platform, { enabled: false, why: `${names} ${verb} not set` });
     const message = `platform ${platform}: ${names} ${verb} not set; its flows are inactive`;

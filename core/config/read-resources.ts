@@ -4,6 +4,7 @@ import { checkAgentDocument, checkFlowDocument, triggerConfigTypos } from './doc
 import { flowPlatform, type PlatformTable } from './platforms.js';
 import { missingVariableProblem, prepareDocument, type PreparedDocument } from './prepare-document.js';
 import { hasErrors, type ConfigProblem } from './problems.js';
+import { shownEnvName } from './secrets.js';
 import type { Env } from './substitute-env.js';
 import { resolveTriggerEnv } from './trigger-env.js';
 import { validateSchema } from './validate-schema.js';
@@ -88,7 +89,7 @@ function readFlow(doc: PreparedDocument, context: ReadContext, out: ReadResource
     problems.push(...unsetCredentials.map((variable) => ({
       severity: 'error' as const,
       code: ErrorCode.CONFIG_ENV_MISSING,
-      message: `environment variable ${variable.name} is not set; the flow's own credentials are required, so it is not loaded`,
+      message: `environment variable ${shownEnvName(variable.name)} is not set; the flow's own credentials are required, so it is not loaded`,
       file: doc.yaml.file,
       line: variable.line,
       column: variable.column,
@@ -103,7 +104,7 @@ function readFlow(doc: PreparedDocument, context: ReadContext, out: ReadResource
   problems.push(...schema.problems, ...triggerConfigTypos(doc.data, doc.yaml));
   const flow = doc.data as AgentFlow;
   if (schema.valid) problems.push(...checkFlowDocument(flow, doc.yaml, doc.redactor));
-  out.problems.push(...problems);
+  out.problems.push(...problems.map((problem) => doc.redactor.masked(problem)));
   if (!schema.valid || hasErrors(problems) || hasErrors(doc.problems)) return;
   out.flows.push({
     flow,
@@ -120,6 +121,6 @@ function readAgent(doc: PreparedDocument, out: ReadResources): void {
   problems.push(...schema.problems);
   const agent = doc.data as Agent;
   if (schema.valid) problems.push(...checkAgentDocument(agent, doc.yaml));
-  out.problems.push(...problems);
+  out.problems.push(...problems.map((problem) => doc.redactor.masked(problem)));
   if (schema.valid && !hasErrors(problems) && !hasErrors(doc.problems)) out.agents.push({ agent, yaml: doc.yaml, source: doc.source });
 }

@@ -46,7 +46,7 @@ function substituteScalar(
   const start = node.range?.[0] ?? 0;
   const positions = referencePositions(yaml, node);
   let k = 0;
-  let usedEnv = false;
+  const used: string[] = [];
   node.value = node.value.replace(REFERENCE, (match: string, name: string | undefined, fallback: string | undefined) => {
     const at = positionAt(yaml, start + (positions?.[k++] ?? 0));
     if (match === '$${') return '${';
@@ -63,14 +63,17 @@ function substituteScalar(
     }
     const value = env[name];
     if (value !== undefined && (value !== '' || fallback === undefined)) {
-      usedEnv = true;
+      used.push(value);
       return value;
     }
     if (fallback !== undefined) return fallback;
     result.missing.push({ name, path, ...at });
     return '';
   });
-  if (usedEnv) redactor.markSubstituted(path);
+  if (used.length > 0) {
+    redactor.markSubstituted(path, node.value);
+    for (const value of used) redactor.markSubstituted(path, value);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../config/load-config.js';
-import { isSensitiveKey } from '../config/secrets.js';
+import { isPastedSecret, isSensitiveKey } from '../config/secrets.js';
 
 /**
  * Every value the daemon knows to be a credential: the daemon's env variables whose names look
@@ -37,8 +37,13 @@ function collect(value: unknown, sensitive: boolean, found: Set<string>, named: 
     for (const item of value) collect(item, sensitive, found, named);
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      if (namesCredential(key) && typeof item === 'string') named(item);
-      else collect(item, sensitive || isSensitiveKey(key), found, named);
+      // A value that is no variable name is most likely the secret itself, pasted where its variable's name belongs.
+      if (namesCredential(key) && typeof item === 'string') {
+        if (isPastedSecret(key, item)) addSecret(item, found);
+        else named(item);
+      } else {
+        collect(item, sensitive || isSensitiveKey(key), found, named);
+      }
     }
   }
 }
