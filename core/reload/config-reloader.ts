@@ -5,6 +5,7 @@ import type { KernelMetrics } from '../metrics/metrics.js';
 import type { ScorerEntry } from '../router/flow-router.js';
 import { keepUnchangedFlows } from './flow-identity.js';
 import { newProblems, restartOnlyChanges } from './reload-policy.js';
+import { vanishedSources } from './vanished-sources.js';
 
 export interface ReloadReport {
   ok: boolean;
@@ -84,6 +85,11 @@ export class ConfigReloader {
     if (errors.length > 0) {
       for (const problem of errors) logger.error(problemFields(problem), formatProblem(problem));
       return this.#reject(current, errors.map(formatProblem), trigger);
+    }
+    const vanished = await vanishedSources(current.config, next);
+    if (vanished.length > 0) {
+      for (const reason of vanished) logger.error({ trigger }, reason);
+      return this.#reject(current, vanished, trigger);
     }
     for (const problem of newProblems(current.config.problems, next.problems, 'warning')) logger.warn(problemFields(problem), formatProblem(problem));
 

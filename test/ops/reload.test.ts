@@ -98,6 +98,28 @@ describe('hot reload from the watched directories', () => {
     assert.equal((await send(t, 'ops2', 'alice', 'kubectl get pods')).flow, 'ops-flow');
   });
 
+  it('keeps the flows of a file emptied or a directory moved aside, and says why; deleting a file still removes its flows', async () => {
+    const file = path.join(deployment.flowsDir, 'emptied.yaml');
+    await writeFile(file, flowYaml('emptied-flow', 'emptied'));
+    assert.equal((await t.daemon.reload()).ok, true);
+    await writeFile(file, '# being rewritten\n');
+    const emptied = await t.daemon.reload();
+    assert.equal(emptied.ok, false);
+    assert.match(emptied.errors.join('\n'), /emptied\.yaml is empty now \(it held flow emptied-flow\): a file being written\? Delete the file to remove them/);
+    assert.equal((await send(t, 'emptied', 'alice', 'kubectl get pods')).flow, 'emptied-flow');
+
+    await rename(deployment.flowsDir, `${deployment.flowsDir}.aside`);
+    const moved = await t.daemon.reload();
+    await rename(`${deployment.flowsDir}.aside`, deployment.flowsDir);
+    assert.equal(moved.ok, false);
+    assert.match(moved.errors.join('\n'), /flows is gone \(it held flow .*\): restore it/);
+    assert.equal((await send(t, 'ops', 'alice', 'kubectl get pods')).flow, 'ops-flow');
+
+    await rm(file);
+    assert.equal((await t.daemon.reload()).ok, true);
+    assert.ok(!t.daemon.config().flows.some((flow) => flow.flow.metadata.name === 'emptied-flow'), 'a deleted file takes its flows with it');
+  });
+
   it('refuses a flow whose alias refers to the node holding it, at the alias, and reloads as usual after', async () => {
     const file = path.join(deployment.flowsDir, 'cyclic.yaml');
     await writeFile(file, flowYaml('cyclic-flow', 'cyclic').replace('  agents: [{ name: ops }]', '  agents: [{ name: ops, tool_config: &t { echo: { self: *t } } }]'));
