@@ -19,7 +19,11 @@ const SCHEMA_FILES: Record<ResourceKind, string> = {
 };
 
 export interface KindValidators<K extends ResourceKind> {
-  /** Fills defaults, coerces scalars (`"8080"` -> 8080, `true` -> "true" in env maps) and reports real errors. */
+  /**
+   * Fills defaults, coerces scalars (`"8080"` from `${PORT}` -> 8080, `true` -> "true" in env maps)
+   * and reports real errors. It would also make an empty value 0, false or ""; validateSchema
+   * puts those nulls back and reports them.
+   */
   validate: ValidateFunction<KindTypes[K]>;
   /** The same schema with every open-ended object closed: its additionalProperties errors are unknown fields. */
   closed: ValidateFunction;

@@ -20,17 +20,68 @@ export interface SchemaCheck {
  */
 export function validateSchema(kind: ResourceKind, data: unknown, yaml: YamlDocument, redactor: ValueRedactor): SchemaCheck {
   const { validate, closed } = schemaValidators()[kind];
+  const empty = emptyValues(data);
   const valid = validate(data);
+  const coerced = restoreCoerced(empty);
+  // closed does not coerce: its type errors at the restored nulls say what was expected there.
+  closed(data);
+  const emptyErrors = (closed.errors ?? []).filter((error) => error.keyword === 'type' && coerced.has(error.instancePath));
   const problems: ConfigProblem[] = [];
   for (const error of validate.errors ?? []) {
+    // Errors at a coerced empty value are about the 0, false or "" it became, not what was written.
+    if (coerced.has(error.instancePath)) continue;
     const described = describeError(error, data, redactor);
     if (described) problems.push(toProblem('error', described, yaml));
   }
-  closed(data);
+  const reported = new Set<string>();
+  for (const error of emptyErrors) {
+    if (reported.has(error.instancePath)) continue;
+    reported.add(error.instancePath);
+    problems.push(toProblem('error', describeEmptyValue(error, data), yaml));
+  }
   for (const error of closed.errors ?? []) {
     if (error.keyword === 'additionalProperties') problems.push(toProblem('warning', describeUnknownField(error, data), yaml));
   }
-  return { valid, problems };
+  return { valid: valid && reported.size === 0, problems };
+}
+
+interface EmptyValue {
+  parent: Record<string | number, unknown>;
+  key: string | number;
+  /** ajv's instancePath for the value. */
+  pointer: string;
+}
+
+/** Every null (`port:` with nothing after it) in the data, found before coercion replaces it. */
+function emptyValues(data: unknown): EmptyValue[] {
+  const found: EmptyValue[] = [];
+  const seen = new Set<object>();
+  const walk = (value: unknown, pointer: string): void => {
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
+    seen.add(value);
+    const parent = value as Record<string | number, unknown>;
+    for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+      const at = `${pointer}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (child === null) found.push({ parent, key, pointer: at });
+      else walk(child, at);
+    }
+  };
+  walk(data, '');
+  return found;
+}
+
+/**
+ * `coerceTypes` (for `"8080"` from `${PORT}`) also turns null into 0, false or "", so an empty
+ * `port:` would listen on a random port. Puts those nulls back; returns their pointers.
+ */
+function restoreCoerced(empty: readonly EmptyValue[]): Set<string> {
+  const coerced = new Set<string>();
+  for (const { parent, key, pointer } of empty) {
+    if (parent[key] === null) continue;
+    parent[key] = null;
+    coerced.add(pointer);
+  }
+  return coerced;
 }
 
 interface Described {
@@ -84,6 +135,11 @@ function describeError(error: ErrorObject, root: unknown, redactor: ValueRedacto
     default:
       return { path, message: error.message ?? `fails ${error.keyword}`, at: 'value' };
   }
+}
+
+function describeEmptyValue(error: ErrorObject, root: unknown): Described {
+  const types = String((error.params as Record<string, unknown>).type).split(',').map((t) => TYPE_WORDS[t] ?? t);
+  return { path: pointerToPath(error.instancePath, root), message: `expected ${types.join(' or ')}, got an empty value`, at: 'value' };
 }
 
 function describeUnknownField(error: ErrorObject, root: unknown): Described {
