@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { ErrorCode, type Agent, type AgentFlow, type SourceLocation } from '@aof/api';
 import { checkAgentDocument, checkFlowDocument, triggerConfigTypos } from './document-checks.js';
 import { flowPlatform, type PlatformTable } from './platforms.js';
 import { missingVariableProblem, prepareDocument, type PreparedDocument } from './prepare-document.js';
 import { hasErrors, type ConfigProblem } from './problems.js';
+import { readTextFiles } from './read-text-files.js';
 import { shownEnvName } from './secrets.js';
 import type { Env } from './substitute-env.js';
 import { resolveTriggerEnv } from './trigger-env.js';
@@ -40,7 +40,7 @@ export interface ReadContext {
 /** Reads files in the given order; a file or document that fails is reported and skipped. */
 export async function readResources(files: readonly string[], context: ReadContext): Promise<ReadResources> {
   const result: ReadResources = { flows: [], agents: [], problems: [] };
-  const texts = await Promise.all(files.map((file) => readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => error)));
+  const texts = await readTextFiles(files);
   files.forEach((file, i) => {
     const text = texts[i];
     if (typeof text !== 'string') {
