@@ -63,8 +63,12 @@ export async function loadConfig(daemonConfigPath: string, options: LoadOptions 
   const files = new Set<string>();
   for (const source of resourceDirectories(daemon, baseDir, options)) {
     const scan = await scanDirectory(source.dir, source.recursive);
-    if (scan.found) scan.files.forEach((file) => files.add(file));
-    else problems.push(missingDirectory(source, scan.reason, daemonFile, yaml));
+    if (scan.found) {
+      scan.files.forEach((file) => files.add(file));
+      problems.push(...scan.problems);
+    } else {
+      problems.push(missingDirectory(source, scan.reason, daemonFile, yaml));
+    }
   }
   files.delete(daemonFile);
 

@@ -28,7 +28,10 @@ export async function loadResourceFiles(paths: string[], options: { env?: Env } 
     const info = await stat(given).catch(() => undefined);
     if (info?.isDirectory()) {
       const scan = await scanDirectory(given, true);
-      if (scan.found) files.push(...scan.files);
+      if (scan.found) {
+        files.push(...scan.files);
+        problems.push(...scan.problems);
+      }
     } else if (info) {
       files.push(given);
     } else {
