@@ -12,6 +12,8 @@ export interface ConfigProblem {
   column?: number;
   /** YAML path inside the document, like `spec.trigger.config.patterns[1]`. */
   path?: string;
+  /** Position of the document in its file, counting from 0, for a problem in one document. */
+  document?: number;
 }
 
 export function hasErrors(problems: readonly ConfigProblem[]): boolean {
@@ -33,6 +35,6 @@ export type ProblemFactory = (severity: ConfigProblem['severity'], code: ErrorCo
 export function problemAt(yaml: YamlDocument, at: 'key' | 'value' = 'value'): ProblemFactory {
   return (severity, code, path, message) => {
     const { line, column } = positionOf(yaml, path, at);
-    return { severity, code, message, file: yaml.file, line, column, path: formatPath(path) };
+    return { severity, code, message, file: yaml.file, line, column, path: formatPath(path), document: yaml.index };
   };
 }

@@ -56,9 +56,9 @@ export async function readResources(files: readonly string[], context: ReadConte
 }
 
 function readDocument(doc: PreparedDocument, context: ReadContext, out: ReadResources): void {
-  out.problems.push(...doc.problems);
+  out.problems.push(...inDocument(doc.yaml, doc.problems));
   if (!doc.isMap) return;
-  const at = { file: doc.yaml.file, ...documentStart(doc.yaml) };
+  const at = { file: doc.yaml.file, ...documentStart(doc.yaml), document: doc.yaml.index };
   switch (doc.kind) {
     case 'AgentFlow':
       return readFlow(doc, context, out);
@@ -104,7 +104,7 @@ function readFlow(doc: PreparedDocument, context: ReadContext, out: ReadResource
   problems.push(...schema.problems, ...triggerConfigTypos(doc.data, doc.yaml));
   const flow = doc.data as AgentFlow;
   if (schema.valid) problems.push(...checkFlowDocument(flow, doc.yaml, doc.redactor));
-  out.problems.push(...problems.map((problem) => doc.redactor.masked(problem)));
+  out.problems.push(...inDocument(doc.yaml, problems).map((problem) => doc.redactor.masked(problem)));
   if (!schema.valid || hasErrors(problems) || hasErrors(doc.problems)) return;
   out.flows.push({
     flow,
@@ -121,6 +121,11 @@ function readAgent(doc: PreparedDocument, out: ReadResources): void {
   problems.push(...schema.problems);
   const agent = doc.data as Agent;
   if (schema.valid) problems.push(...checkAgentDocument(agent, doc.yaml));
-  out.problems.push(...problems.map((problem) => doc.redactor.masked(problem)));
+  out.problems.push(...inDocument(doc.yaml, problems).map((problem) => doc.redactor.masked(problem)));
   if (schema.valid && !hasErrors(problems) && !hasErrors(doc.problems)) out.agents.push({ agent, yaml: doc.yaml, source: doc.source });
+}
+
+/** Says which document of its file a problem is in, so a reload tells the same error in two documents apart. */
+function inDocument(yaml: YamlDocument, problems: readonly ConfigProblem[]): ConfigProblem[] {
+  return problems.map((problem) => ({ ...problem, document: yaml.index }));
 }

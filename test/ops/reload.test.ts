@@ -185,6 +185,32 @@ describe('reload while tasks run', () => {
   });
 });
 
+describe('a reload that gives a second document the error of the first', () => {
+  const brokenFlowYaml = (name: string, channel: string) => `${flowYaml(name, channel)}  context: { namespace: "\${NOPE_UNSET}" }\n`;
+  let deployment: Deployment;
+  let t: TestDaemon;
+  before(async () => {
+    deployment = await copyDeployment();
+    // Skipped at boot: the first document names a variable that is not set.
+    await deployment.writeFlow('pair.yaml', `${brokenFlowYaml('pair-a', 'pair-a')}---\n${flowYaml('pair-b', 'pair-b')}`);
+    t = await startOpsDaemon(deployment);
+  });
+  after(() => t.stop());
+
+  it('is rejected, and the flow of the second document keeps routing', async () => {
+    assert.equal((await send(t, 'pair-b', 'alice', 'kubectl get pods')).flow, 'pair-b');
+    const text = `${brokenFlowYaml('pair-a', 'pair-a')}---\n${brokenFlowYaml('pair-b', 'pair-b')}`;
+    await deployment.writeFlow('pair.yaml', text);
+    const report = await t.daemon.reload();
+    assert.equal(report.ok, false);
+    assert.equal(report.errors.length, 1, report.errors.join('\n'));
+    // The second document's `context:`, the last line of the file.
+    const line = text.trimEnd().split('\n').length;
+    assert.match(report.errors[0] ?? '', new RegExp(`pair\\.yaml:${line}:\\d+: error AOF_ERR_CONFIG_ENV_MISSING at spec\\.context\\.namespace: environment variable NOPE_UNSET is not set`));
+    assert.equal((await send(t, 'pair-b', 'alice', 'kubectl get pods')).flow, 'pair-b');
+  });
+});
+
 describe('100 reloads under a stream of messages', () => {
   let deployment: Deployment;
   let t: TestDaemon;
