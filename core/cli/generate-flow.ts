@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { AgentFlow } from '@aof/api';
-import { formatProblem, hasErrors, loadResourceFiles } from '../config/load-config.js';
+import { formatProblem, hasErrors, loadResourceFiles, type ConfigProblem } from '../config/load-config.js';
 import { type CliIo, parseFlags, UsageError } from './io.js';
 
 const PLATFORM_NAMES: Record<string, string> = {
@@ -50,8 +50,9 @@ export async function generateFlowCommand(args: string[], io: CliIo): Promise<nu
     if (!platform) throw new UsageError(`--platform must be one of ${Object.values(PLATFORM_NAMES).join(', ')}`);
   }
   const agentName = agent.agent.metadata.name;
+  const name = values.name ?? `${agentName}-flow`;
   const flow = buildFlow({
-    name: values.name ?? `${agentName}-flow`,
+    name,
     agentName,
     platform,
     channels: values.channel,
@@ -68,7 +69,8 @@ export async function generateFlowCommand(args: string[], io: CliIo): Promise<nu
     await writeFile(scratchFile, text);
     const check = await loadResourceFiles([agentFile, scratchFile], { env: io.env });
     if (hasErrors(check.problems)) {
-      for (const problem of check.problems) io.err(formatProblem(problem));
+      // Point at the file the operator asked for: the scratch copy is gone once this returns.
+      for (const problem of check.problems) io.err(formatProblem(movedTo(problem, scratchFile, outputFile)));
       return 1;
     }
   } finally {
@@ -85,7 +87,7 @@ export async function generateFlowCommand(args: string[], io: CliIo): Promise<nu
     }
     throw error;
   }
-  io.out(`wrote ${values.output}: flow ${flow.metadata.name} -> agent ${agentName}`);
+  io.out(`wrote ${values.output}: flow ${name} -> agent ${agentName}`);
   return 0;
 }
 
@@ -99,11 +101,16 @@ interface FlowOptions {
   namespace: string | undefined;
 }
 
+/**
+ * The loader substitutes `${VAR}` in every string it reads, so each value is written with `${`
+ * escaped as `$${`: a `--pattern 'x${HOME}'` must load as given, not with the HOME of the daemon.
+ */
 function buildFlow(options: FlowOptions): AgentFlow {
+  const literal = (value: string): string => value.replaceAll('${', () => '$${');
   const config: Record<string, string[]> = {};
-  if (options.channels?.length) config.channels = options.channels;
-  if (options.users?.length) config.users = options.users;
-  if (options.patterns?.length) config.patterns = options.patterns;
+  if (options.channels?.length) config.channels = options.channels.map(literal);
+  if (options.users?.length) config.users = options.users.map(literal);
+  if (options.patterns?.length) config.patterns = options.patterns.map(literal);
   const trigger = {
     ...(options.platform !== undefined && { type: options.platform }),
     ...(Object.keys(config).length > 0 && { config }),
@@ -111,11 +118,15 @@ function buildFlow(options: FlowOptions): AgentFlow {
   return {
     apiVersion: 'aof.dev/v1',
     kind: 'AgentFlow',
-    metadata: { name: options.name },
+    metadata: { name: literal(options.name) },
     spec: {
       ...(Object.keys(trigger).length > 0 && { trigger }),
-      ...(options.namespace !== undefined && { context: { namespace: options.namespace } }),
-      agents: [{ name: options.agentName }],
+      ...(options.namespace !== undefined && { context: { namespace: literal(options.namespace) } }),
+      agents: [{ name: literal(options.agentName) }],
     },
   };
+}
+
+function movedTo(problem: ConfigProblem, from: string, to: string): ConfigProblem {
+  return { ...problem, file: problem.file === from ? to : problem.file, message: problem.message.replaceAll(from, () => to) };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { formatProblem, loadResourceFiles } from '../../core/config/load-config.js';
 import { aofctl } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -46,6 +47,32 @@ describe('aofctl generate flow', () => {
     const run = await aofctl(['generate', 'flow', '--from-agent', path.join(repoRoot, 'agents/enterprise.yaml'), '--output', output]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /exactly one Agent \(found 3\)/);
+    await assert.rejects(readFile(output, 'utf8'), { code: 'ENOENT' });
+  });
+
+  it('writes values holding ${ so that they load as given', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aof-generate-'));
+    const output = path.join(dir, 'flow.yaml');
+    const agent = path.join(repoRoot, 'agents/k8s-ops.yaml');
+    const run = await aofctl(['generate', 'flow', '--from-agent', agent, '--output', output,
+      '--pattern', 'x${HOME}y', '--pattern', 'a$${b', '--channel', '${NOPE_UNSET}', '--namespace', 'ns-${NOPE_UNSET:-x}']);
+    assert.equal(run.code, 0, run.stderr);
+    const loaded = await loadResourceFiles([agent, output], { env: { HOME: '/home/operator', NOPE_UNSET: 'set-after-all' } });
+    assert.deepEqual(loaded.problems.filter((p) => p.severity === 'error').map(formatProblem), []);
+    const spec = loaded.flows[0]?.flow.spec;
+    assert.deepEqual(spec?.trigger?.config?.patterns, ['x${HOME}y', 'a$${b']);
+    assert.deepEqual(spec?.trigger?.config?.channels, ['${NOPE_UNSET}']);
+    assert.equal(spec?.context?.namespace, 'ns-${NOPE_UNSET:-x}');
+  });
+
+  it('points an error in the flow it generated at the output file, and writes nothing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aof-generate-'));
+    const output = path.join(dir, 'flow.yaml');
+    const run = await aofctl(['generate', 'flow', '--from-agent', path.join(repoRoot, 'agents/k8s-ops.yaml'), '--output', output, '--pattern', '(unclosed']);
+    assert.equal(run.code, 1);
+    assert.ok(run.stderr.startsWith(`${output}:`), run.stderr);
+    assert.match(run.stderr, /^\S+:\d+:\d+: error AOF_ERR_PATTERN_INVALID at spec\.trigger\.config\.patterns\[0\]: pattern "\(unclosed" does not compile/);
+    assert.doesNotMatch(run.stderr, /aofctl-/);
     await assert.rejects(readFile(output, 'utf8'), { code: 'ENOENT' });
   });
 
