@@ -76,7 +76,9 @@ export class ApprovalService implements ApprovalGate {
       return { status: 'error', reply, delivered: false };
     };
     if (pending === undefined) return refused('no_pending_call', 'The agent stopped for an approval but did not say for what, so nothing was run.');
-    const command = displayCommand(pending.command.tool, pending.command.argv);
+    // Each argument masked before it is quoted for display: quoting or escaping a secret (one with a
+    // quote in it) would otherwise hide it from the mask, which matches the secret as written.
+    const command = displayCommand(pending.command.tool, pending.command.argv.map(this.#deps.scrub));
     const approval = flow.flow.spec.approval;
     const chain = chainFor(approval, pending.chain);
     if (chain === undefined) {

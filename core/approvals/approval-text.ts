@@ -4,6 +4,7 @@
  * Plain Markdown; the platform turns it into its own format. Masking secrets is the caller's job.
  */
 import type { ApprovalPostMode } from '@aof/api';
+import { CENSOR } from '../logging/secret-scrubber.js';
 import { bodyLines } from './approval-body.js';
 import { displayName } from './approvers.js';
 import type { ApprovalRecord, Identity } from './types.js';
@@ -29,7 +30,8 @@ export function displayCommand(tool: string, argv: readonly string[]): string {
 }
 
 function displayWord(word: string): string {
-  if (PLAIN_WORD.test(word)) return word;
+  // A word the caller masked stays readable as the mask, not quoted as if it were a glob.
+  if (PLAIN_WORD.test(word) || word === CENSOR) return word;
   if (!UNSAFE_CHAR.test(word)) return `'${word.replaceAll("'", `'\\''`)}'`;
   return `$'${[...word].map(escapedChar).join('')}'`;
 }

@@ -3,7 +3,8 @@
  * each known secret value wherever it appears (a token quoted in an error message, an env value
  * echoed in a tool's output). pino's `redact` covers known field names; this covers values.
  */
-const CENSOR = '[redacted]';
+/** What a secret is replaced by, everywhere. */
+export const CENSOR = '[redacted]';
 /** Shorter values would blank ordinary words all over the log; no real credential is that short. */
 const MIN_SECRET_LENGTH = 4;
 

@@ -64,6 +64,21 @@ describe('an approval approves where the command runs, too', () => {
   });
   after(() => t.stop());
 
+  it('masks a secret with a quote in it, which quoting for display would otherwise hide from the mask', async () => {
+    const quoted = "pa'ss-9f3c2e77";
+    await writeFile(path.join(t.dir, 'flows', 'quoted-secret.yaml'), [
+      'apiVersion: aof.dev/v1', 'kind: AgentFlow', 'metadata: { name: quoted-secret-flow }', 'spec:',
+      '  trigger: { type: Local, config: { channels: [quoted] } }',
+      `  context: { env: { DEPLOY_TOKEN: "${quoted}", FAKE_KUBECTL_LOG: "\${FAKE_KUBECTL_LOG}" } }`,
+      '  agents: [{ name: ops }]',
+      '  approval: { strategy: command, allowed_users: [bob], require_for: [kubectl delete] }', '',
+    ].join('\n'));
+    assert.equal((await t.daemon.reload()).ok, true);
+    const { reply } = await localRequest(t, 'quoted', 'alice', `kubectl delete pod "${quoted}"`);
+    assert.ok(reply.reply?.includes('`kubectl delete pod [redacted]`'), reply.reply ?? '');
+    assert.ok(!t.rawLog().includes('ss-9f3c2e77'), 'no log line carries it, escaped or not');
+  });
+
   it('does not run an approved command after a reload pointed its flow at another namespace', async () => {
     const { reply, id } = await localRequest(t, 'ops', 'alice', 'kubectl delete pod moved-1');
     assert.match(reply.reply ?? '', /namespace prod/);
