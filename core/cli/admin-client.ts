@@ -48,6 +48,9 @@ function adminUrl(server: string, endpoint: string): string {
   } catch {
     throw new AdminClientError(`--server must be a URL like http://127.0.0.1:8080, got "${server}"`);
   }
-  const prefix = base.pathname.replace(/\/+$/, '') || DEFAULT_ADMIN_PREFIX;
-  return new URL(`${prefix}/${endpoint}`, base.origin).toString();
+  // Joined by hand: `new URL('//host/admin/x', origin)` would be another host, and the token goes with the request.
+  const prefix = base.pathname.replace(/^\/+|\/+$/g, '') || DEFAULT_ADMIN_PREFIX.replace(/^\/+/, '');
+  const url = new URL(`${base.origin}/${prefix}/${endpoint}`);
+  if (url.origin !== base.origin) throw new AdminClientError(`--server ${server} does not name one admin API address`);
+  return url.toString();
 }

@@ -24,7 +24,7 @@ export interface LoadedConfig {
   flows: LoadedFlow[];
   agents: LoadedAgent[];
   problems: ConfigProblem[];
-  /** Lower-case names of the platforms configured and enabled; always includes `local`. */
+  /** Lower-case names of the platforms configured and enabled; includes `local` unless `platforms.local.enabled: false`. */
   enabledPlatforms: string[];
 }
 

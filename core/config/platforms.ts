@@ -21,6 +21,24 @@ export interface PlatformTable {
 export const EVERY_PLATFORM: PlatformTable = { enabled: [LOCAL_PLATFORM], status: () => ({ enabled: true }) };
 
 /**
+ * The local platform serves without a block (loopback clients only, or `$AOF_LOCAL_TOKEN`);
+ * `enabled: false` turns it off (a same-host proxy would make every client loopback), and a
+ * `token_env` naming an unset variable is said, since the platform then answers loopback clients
+ * without a token instead of the token the operator meant.
+ */
+function localPlatformProblems(name: string, block: Record<string, unknown>, env: Env, yaml: YamlDocument | undefined, statuses: Map<string, PlatformStatus>): ConfigProblem[] {
+  if (block.enabled === false) {
+    statuses.set(LOCAL_PLATFORM, { enabled: false, why: `platforms.${name}.enabled is false` });
+    return [];
+  }
+  const unset = envNamedKeys(block, env).filter((named) => named.value === undefined);
+  if (unset.length === 0 || yaml === undefined) return [];
+  const names = unset.map((named) => shownEnvName(named.variable)).join(', ');
+  return [problemAt(yaml, 'key')('warning', ErrorCode.CONFIG_ENV_MISSING, ['spec', 'platforms', name, unset[0]?.key ?? ''],
+    `platform local: ${names} ${unset.length === 1 ? 'is' : 'are'} not set, so it has no token and answers loopback clients only`)];
+}
+
+/**
  * A platform is enabled when its `platforms.<name>` block is present, does not say
  * `enabled: false`, and every variable its `*_env` keys name is set (unless the plain key is
  * written beside it, which wins). A block whose variables are
@@ -34,7 +52,10 @@ export function resolvePlatforms(daemon: DaemonConfig, env: Env, yaml: YamlDocum
   for (const [name, block] of Object.entries(isRecord(blocks) ? blocks : {})) {
     if (!isRecord(block)) continue;
     const platform = name.toLowerCase();
-    if (platform === LOCAL_PLATFORM) continue;
+    if (platform === LOCAL_PLATFORM) {
+      problems.push(...localPlatformProblems(name, block, env, yaml, statuses));
+      continue;
+    }
     if (block.enabled === false) {
       statuses.set(platform, { enabled: false, why: `platforms.${name}.enabled is false` });
       continue;

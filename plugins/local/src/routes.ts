@@ -61,9 +61,13 @@ export function localRoutes(options: LocalRoutesOptions): FastifyPluginAsync {
         receivedAt: Date.now(),
       };
       const wait = request.query.wait === 'true';
+      // Recorded as pending either way, so a GET after a wait that timed out says pending, not 404;
+      // a waiting request still gets its answer when the store cannot keep that record (an outage).
+      await options.replies.accepted(id).catch((error: unknown) => {
+        if (!wait) throw error;
+      });
       // Wait before submitting: a fast agent can answer before submit() returns.
       const answer = wait ? options.replies.wait(id, options.waitTimeoutMs) : undefined;
-      if (!wait) await options.replies.accepted(id);
 
       const submitted = await options.inbound.submit(message);
       if (submitted.status !== 'accepted') {
