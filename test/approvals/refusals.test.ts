@@ -9,25 +9,9 @@ import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { callsWith, copyFixture, localRequest, localSays, startApprovalDaemon, type ApprovalDaemon } from './support.js';
+import { approvalFlowYaml, callsWith, copyFixture, localRequest, localSays, startApprovalDaemon, type ApprovalDaemon } from './support.js';
 
-const flow = (name: string, channel: string, approval: string): string => `apiVersion: aof.dev/v1
-kind: AgentFlow
-metadata:
-  name: ${name}
-spec:
-  trigger:
-    type: Local
-    config:
-      channels: [${channel}]
-  context:
-    env:
-      FAKE_KUBECTL_LOG: \${FAKE_KUBECTL_LOG}
-  agents:
-    - name: ops
-  approval:
-${approval}
-`;
+const flow = (name: string, channel: string, approval: string[]): string => approvalFlowYaml(name, { trigger: 'Local', config: [`channels: [${channel}]`], approval });
 
 describe('approvals that cannot be asked for', () => {
   let dir: string;
@@ -35,8 +19,8 @@ describe('approvals that cannot be asked for', () => {
   before(async () => {
     dir = await copyFixture();
     await writeFile(path.join(dir, 'flows', 'refusals.yaml'), [
-      flow('local-unapprovable-flow', 'unapprovable', '    require_for: [kubectl delete]'),
-      flow('local-no-strategy-flow', 'no-strategy', '    allowed_users: [bob]\n    require_for: [kubectl delete]\n    strategy: carrier-pigeon'),
+      flow('local-unapprovable-flow', 'unapprovable', ['require_for: [kubectl delete]']),
+      flow('local-no-strategy-flow', 'no-strategy', ['allowed_users: [bob]', 'require_for: [kubectl delete]', 'strategy: carrier-pigeon']),
     ].join('---\n'));
     t = await startApprovalDaemon({ dir, keep: true });
   });

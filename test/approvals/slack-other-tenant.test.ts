@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { APPROVAL_ACTION_IDS } from '@aof/api';
 import {
+  approvalFlowYaml,
   approvalRequest,
   auditEvent,
   auditOf,
@@ -31,26 +32,11 @@ import {
 
 const ALICE = 'U0ALICE0001';
 const TEAM_B = { secret: 'team-b-own-signing-secret-51c7', token: 'xoxb-team-b-own-bot-token-51c7', bot: 'U0BOTB00001' };
-const TEAM_B_FLOW = `apiVersion: aof.dev/v1
-kind: AgentFlow
-metadata:
-  name: team-b-flow
-spec:
-  trigger:
-    type: Slack
-    config:
-      channels: [random]
-      bot_token: ${TEAM_B.token}
-      signing_secret: ${TEAM_B.secret}
-  context:
-    env:
-      FAKE_KUBECTL_LOG: \${FAKE_KUBECTL_LOG}
-  agents:
-    - name: ops
-  approval:
-    allowed_users: [U015SRE]
-    require_for: [kubectl delete]
-`;
+const TEAM_B_FLOW = approvalFlowYaml('team-b-flow', {
+  trigger: 'Slack',
+  config: ['channels: [random]', `bot_token: ${TEAM_B.token}`, `signing_secret: ${TEAM_B.secret}`],
+  approval: ['allowed_users: [U015SRE]', 'require_for: [kubectl delete]'],
+});
 const signedByB = { secret: TEAM_B.secret };
 
 describe("votes signed with another tenant's Slack secret", () => {

@@ -73,6 +73,31 @@ export async function startApprovalDaemon(options: StartOptions = {}): Promise<A
   }
 }
 
+/**
+ * An AgentFlow of the fixture's `ops` agent whose fake kubectl logs where callsWith reads: `config`
+ * lines go under `trigger.config`, `approval` lines under `approval`, both as written (no indent).
+ */
+export function approvalFlowYaml(name: string, flow: { trigger: string; config: readonly string[]; approval: readonly string[] }): string {
+  const indented = (lines: readonly string[], by: string): string => lines.map((line) => `${by}${line}`).join('\n');
+  return `apiVersion: aof.dev/v1
+kind: AgentFlow
+metadata:
+  name: ${name}
+spec:
+  trigger:
+    type: ${flow.trigger}
+    config:
+${indented(flow.config, '      ')}
+  context:
+    env:
+      FAKE_KUBECTL_LOG: \${FAKE_KUBECTL_LOG}
+  agents:
+    - name: ops
+  approval:
+${indented(flow.approval, '    ')}
+`;
+}
+
 export async function copyFixture(patch: Json = {}): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'aof-approvals-'));
   await cp(FIXTURE, dir, { recursive: true });

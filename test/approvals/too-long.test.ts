@@ -22,6 +22,7 @@ import { APPLICATION_ID, BOT_TOKEN as DISCORD_TOKEN, BOT_USER_ID, GUILD_ID, mess
 import { BOT_ID, BOT_TOKEN as TELEGRAM_TOKEN, BOT_USERNAME, messageUpdate, supergroup, WEBHOOK_SECRET, webhookRequest } from '../platforms/telegram/telegram-requests.js';
 import { ACCESS_TOKEN, APP_SECRET, DISPLAY_NUMBER, PHONE_NUMBER_ID, signedRequest, textMessage, VERIFY_TOKEN, webhookBody } from '../platforms/whatsapp/whatsapp-requests.js';
 import {
+  approvalFlowYaml,
   approvalRequest,
   callsWith,
   CHANNELS,
@@ -42,28 +43,11 @@ function crowd(prefix: string): string[] {
 
 /** A button-strategy flow that needs approval for `kubectl delete`, from one of `approvers`. */
 function flow(name: string, trigger: string, channel: string, approvers: readonly string[]): string {
-  return `apiVersion: aof.dev/v1
-kind: AgentFlow
-metadata:
-  name: ${name}
-spec:
-  trigger:
-    type: ${trigger}
-    config:
-      channels: [${channel}]
-  context:
-    env:
-      FAKE_KUBECTL_LOG: \${FAKE_KUBECTL_LOG}
-  agents:
-    - name: ops
-  approval:
-    chains:
-      - name: everyone
-        approvers: [${approvers.join(', ')}]
-        require: 1
-    require_for: [kubectl delete]
-    strategy: button
-`;
+  return approvalFlowYaml(name, {
+    trigger,
+    config: [`channels: [${channel}]`],
+    approval: ['chains:', '  - name: everyone', `    approvers: [${approvers.join(', ')}]`, '    require: 1', 'require_for: [kubectl delete]', 'strategy: button'],
+  });
 }
 
 /** The approval fixture with `flows` added (and `patch` over its daemon config), running. */
