@@ -4,6 +4,7 @@ import { problemAt, type ConfigProblem } from './problems.js';
 import { loadSchema } from './schemas.js';
 import type { ValueRedactor } from './secrets.js';
 import { closestName } from './suggest.js';
+import { triggerConfigOf } from './trigger-env.js';
 import type { YamlDocument } from './yaml-documents.js';
 import type { YamlPath } from './yaml-paths.js';
 
@@ -53,13 +54,8 @@ export function checkFlowDocument(flow: AgentFlow, yaml: YamlDocument, redactor:
  * with the schema's errors too, not only once the rest of the file is valid.
  */
 export function triggerConfigTypos(data: unknown, yaml: YamlDocument): ConfigProblem[] {
-  const config = mapAt(mapAt(mapAt(data, 'spec'), 'trigger'), 'config');
+  const config = triggerConfigOf(data);
   return config === undefined ? [] : likelyTypos(yaml, config, ['spec', 'trigger', 'config'], triggerConfigKeys());
-}
-
-function mapAt(value: unknown, key: string): Record<string, unknown> | undefined {
-  const child = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
-  return typeof child === 'object' && child !== null && !Array.isArray(child) ? child as Record<string, unknown> : undefined;
 }
 
 /** `instructions` is an alias: fill system_prompt from it so consumers read one field. */

@@ -8,6 +8,7 @@
 import { ErrorCode, type DaemonConfig } from '@aof/api';
 import { isIdShaped } from '../router/names.js';
 import { flowPlatform } from './platforms.js';
+import { isRecord } from './prepare-document.js';
 import { problemAt, type ConfigProblem } from './problems.js';
 import type { FlowDocument } from './read-resources.js';
 
@@ -16,14 +17,10 @@ function nameEntries(channels: readonly string[] | undefined): Array<[string, nu
   return (channels ?? []).map((entry, index) => [entry, index] as [string, number]).filter(([entry]) => entry !== '*' && !isIdShaped(entry));
 }
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
-}
-
 export function nameMatchingProblems(daemon: DaemonConfig, flows: readonly FlowDocument[]): ConfigProblem[] {
   const enabled = (name: string): Record<string, unknown> | undefined => {
-    const block = record(daemon.spec.platforms[name]);
-    return block === undefined || block.enabled === false ? undefined : block;
+    const block = daemon.spec.platforms[name];
+    return !isRecord(block) || block.enabled === false ? undefined : block;
   };
   const discord = enabled('discord');
   const slack = enabled('slack');
